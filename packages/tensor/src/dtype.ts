@@ -1,0 +1,53 @@
+/** Element types. `bool` is stored as one byte per element (0 or 1) on the CPU. */
+export type DType = 'float32' | 'int32' | 'bool';
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+
+export function isDType(x: unknown): x is DType {
+  return x === 'float32' || x === 'int32' || x === 'bool';
+}
+
+export function assertDType(op: string, arg: string, x: unknown): DType {
+  if (!isDType(x)) throw new Error(`${op}: ${arg} must be one of float32, int32, bool, got ${String(x)}`);
+  return x;
+}
+
+/** A fresh zero-filled array of `size` elements holding `dtype`. */
+export function makeArray(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
+  }
+}
+
+/** Copies `values` into a new array of `dtype`, rounding toward zero into int32 and mapping non-zero to 1 for bool. */
+export function convertArray(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
+  const out = makeArray(dtype, values.length);
+  if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = Math.trunc(Number(values[i]));
+  else for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+  return out;
+}
+
+export function bytesPerElement(dtype: DType): number {
+  return dtype === 'bool' ? 1 : 4;
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
+
+/** The type two operands promote to, as PyTorch does for bool < int < float. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** The dtype a JavaScript number takes when it meets a tensor of `dtype` (PyTorch's scalar promotion). */
+export function scalarDType(value: number | boolean, other: DType): DType {
+  if (typeof value === 'boolean') return other;
+  if (other === 'float32') return 'float32';
+  if (Number.isInteger(value)) return other === 'bool' ? 'int32' : other;
+  return 'float32';
+}

@@ -1,0 +1,299 @@
+import type { Backend, DataId, Device, TensorInfo } from './backend.js';
+import { getKernel } from './kernel-registry.js';
+import { Tensor, bindEngine } from './tensor.js';
+
+/** Called after every kernel runs, with the tensors it read and the tensor it made. Autograd records here. */
+export type KernelListener = (name: string, inputs: readonly Tensor[], attrs: Record<string, unknown>, output: Tensor) => void;
+
+/**
+ * Lets a gradient tape keep alive what it saved when `tidy` would otherwise free it: `retained(roots)` lists the
+ * tensors that the graph of `roots` still needs; those are handed to the enclosing scope, or to `adopt` at top
+ * level, instead of being disposed.
+ */
+export interface GraphRetainer {
+  retained(roots: readonly Tensor[]): Iterable<Tensor>;
+  adopt(tensors: readonly Tensor[]): void;
+}
+
+interface DataEntry {
+  backend: Backend;
+  refs: number;
+  bytes: number;
+}
+
+interface Scope {
+  tensors: Set<Tensor>;
+}
+
+export interface MemoryInfo {
+  /** Live (not disposed) tensors on every backend. */
+  numTensors: number;
+  /** Distinct storage buffers (several tensors can share one). */
+  numDataBuffers: number;
+  numBytes: number;
+  backends: Record<string, { numTensors: number; numDataBuffers: number; numBytes: number }>;
+}
+
+type BackendFactory = () => Backend | Promise<Backend>;
+
+/** The single dispatch point: backends, kernel dispatch, memory accounting and `tidy` scopes. */
+class Engine {
+  private readonly factories = new Map<string, BackendFactory>();
+  private readonly backends = new Map<string, Backend>();
+  private current: Backend | undefined;
+  private readonly data = new Map<DataId, DataEntry>();
+  private readonly live = new Map<string, number>();
+  private readonly scopes: Scope[] = [];
+  private readonly listeners: KernelListener[] = [];
+  private retainer: GraphRetainer | undefined;
+  private nextId = 0;
+  private readonly finalizer = new FinalizationRegistry<{ dataId: DataId; device: string }>((held) => {
+    this.live.set(held.device, (this.live.get(held.device) ?? 1) - 1);
+    this.decRef(held.dataId);
+  });
+
+  registerBackend(name: string, factory: BackendFactory): void {
+    this.factories.set(name, factory);
+  }
+
+  async setBackend(name: string): Promise<void> {
+    this.current = await this.initBackend(name);
+  }
+
+  async initBackend(name: string): Promise<Backend> {
+    const ready = this.backends.get(name);
+    if (ready) return ready;
+    const factory = this.factories.get(name);
+    if (!factory) throw new Error(`setBackend: unknown backend '${name}' (registered: ${[...this.factories.keys()].join(', ')})`);
+    const backend = await factory();
+    this.backends.set(name, backend);
+    return backend;
+  }
+
+  /** The backend named `name`, which must have been initialised (setBackend or initBackend). */
+  backendFor(op: string, name: string): Backend {
+    const b = this.backends.get(name);
+    if (b) return b;
+    if (name === 'cpu') return this.cpu();
+    if (!this.factories.has(name)) throw new Error(`${op}: unknown device '${name}' (registered: ${[...this.factories.keys()].join(', ')})`);
+    throw new Error(`${op}: backend '${name}' is not initialised; call \`await setBackend('${name}')\` or \`await initBackend('${name}')\` first`);
+  }
+
+  private cpu(): Backend {
+    let b = this.backends.get('cpu');
+    if (!b) {
+      const f = this.factories.get('cpu');
+      if (!f) throw new Error('engine: the cpu backend is not registered');
+      const made = f();
+      if (made instanceof Promise) throw new Error('engine: the cpu backend must initialise synchronously');
+      this.backends.set('cpu', (b = made));
+    }
+    return b;
+  }
+
+  get backend(): Backend {
+    return (this.current ??= this.cpu());
+  }
+
+  getBackend(): Device {
+    return this.backend.name;
+  }
+
+  // ---- tensors and storage ----
+
+  /** Wraps kernel output (or fresh storage) as a tracked Tensor. */
+  makeTensor(info: TensorInfo, backend: Backend): Tensor {
+    let entry = this.data.get(info.dataId);
+    if (!entry) {
+      entry = { backend, refs: 0, bytes: backend.byteSize(info.dataId) };
+      this.data.set(info.dataId, entry);
+    }
+    entry.refs++;
+    const t = new Tensor(this.nextId++, info.dataId, info.shape.slice(), info.dtype, backend);
+    this.live.set(backend.name, (this.live.get(backend.name) ?? 0) + 1);
+    this.scopes.at(-1)?.tensors.add(t);
+    this.finalizer.register(t, { dataId: info.dataId, device: backend.name }, t);
+    return t;
+  }
+
+  dispose(t: Tensor): void {
+    if (t.isDisposed) return;
+    t.markDisposed();
+    this.finalizer.unregister(t);
+    this.live.set(t.device, (this.live.get(t.device) ?? 1) - 1);
+    for (const s of this.scopes) s.tensors.delete(t);
+    this.decRef(t.dataId);
+  }
+
+  private decRef(dataId: DataId): void {
+    const entry = this.data.get(dataId);
+    if (!entry) return;
+    if (--entry.refs > 0) return;
+    this.data.delete(dataId);
+    entry.backend.disposeData(dataId);
+  }
+
+  /** Points `target` at `source`'s storage (shared, refcounted): the in-place update of parameters and state. */
+  assign(target: Tensor, source: Tensor): void {
+    const old = target.dataId;
+    this.data.get(source.dataId)!.refs++;
+    target.setDataId(source.dataId);
+    this.decRef(old);
+  }
+
+  memory(): MemoryInfo {
+    const backends: MemoryInfo['backends'] = {};
+    for (const name of new Set([...this.backends.keys(), ...this.live.keys()]))
+      backends[name] = { numTensors: this.live.get(name) ?? 0, numDataBuffers: 0, numBytes: 0 };
+    for (const e of this.data.values()) {
+      const b = (backends[e.backend.name] ??= { numTensors: 0, numDataBuffers: 0, numBytes: 0 });
+      b.numDataBuffers++;
+      b.numBytes += e.bytes;
+    }
+    const total = { numTensors: 0, numDataBuffers: 0, numBytes: 0 };
+    for (const b of Object.values(backends)) {
+      total.numTensors += b.numTensors;
+      total.numDataBuffers += b.numDataBuffers;
+      total.numBytes += b.numBytes;
+    }
+    return { ...total, backends };
+  }
+
+  // ---- dispatch ----
+
+  runKernel(name: string, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}, backend?: Backend): Tensor {
+    let b = backend;
+    for (const [i, t] of inputs.entries()) {
+      if (t.isDisposed) throw new Error(`${name}: input ${i} (shape ${JSON.stringify(t.shape)}) has been disposed`);
+      if (b === undefined) b = t.backendImpl;
+      else if (t.backendImpl !== b)
+        throw new Error(`${name}: inputs are on different devices (${b.name} and ${t.device}); move one with .to('${b.name}')`);
+    }
+    b ??= this.backend;
+    const kernel = getKernel(b.name, name);
+    if (!kernel) throw new Error(`${name}: no kernel for backend '${b.name}'`);
+    const info = kernel({ inputs, attrs, backend: b });
+    const out = this.makeTensor(info, b);
+    for (const l of this.listeners) l(name, inputs, attrs, out);
+    return out;
+  }
+
+  addKernelListener(l: KernelListener): () => void {
+    this.listeners.push(l);
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  setGraphRetainer(r: GraphRetainer | undefined): void {
+    this.retainer = r;
+  }
+
+  // ---- scopes ----
+
+  keep<T extends Tensor>(t: T): T {
+    for (const s of this.scopes) s.tensors.delete(t);
+    return t;
+  }
+
+  startScope(): void {
+    this.scopes.push({ tensors: new Set() });
+  }
+
+  endScope(result: unknown): void {
+    const scope = this.scopes.pop();
+    if (!scope) throw new Error('tidy: endScope without a matching startScope');
+    const parent = this.scopes.at(-1);
+    const returned = new Set<Tensor>();
+    collectTensors(result, returned);
+    const retained = new Set<Tensor>();
+    if (this.retainer) for (const t of this.retainer.retained([...returned])) if (scope.tensors.has(t)) retained.add(t);
+    const adopted: Tensor[] = [];
+    for (const t of scope.tensors) {
+      if (returned.has(t)) parent?.tensors.add(t);
+      else if (retained.has(t)) {
+        if (parent) parent.tensors.add(t);
+        else adopted.push(t);
+      } else this.dispose(t);
+    }
+    if (adopted.length) this.retainer!.adopt(adopted);
+  }
+
+  tidy<T>(fn: () => T): T {
+    this.startScope();
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.endScope(undefined);
+      throw e;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (r) => {
+          this.endScope(r);
+          return r;
+        },
+        (e) => {
+          this.endScope(undefined);
+          throw e;
+        },
+      ) as T;
+    }
+    this.endScope(result);
+    return result;
+  }
+}
+
+/** Finds tensors in a returned value: a tensor, or arrays, Maps and plain objects holding tensors. */
+function collectTensors(x: unknown, out: Set<Tensor>, seen = new Set<unknown>()): void {
+  if (x === null || typeof x !== 'object' || seen.has(x)) return;
+  seen.add(x);
+  if (x instanceof Tensor) out.add(x);
+  else if (Array.isArray(x)) for (const v of x) collectTensors(v, out, seen);
+  else if (x instanceof Map) for (const v of x.values()) collectTensors(v, out, seen);
+  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collectTensors(v, out, seen);
+}
+
+export const engine = new Engine();
+bindEngine(engine);
+
+/**
+ * Runs `fn` and frees every tensor it created except those it returns (found in arrays and plain objects too)
+ * and those passed to `keep`. `fn` may be async: the scope then closes when its promise settles.
+ */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`tidy: fn must be a function, got ${typeof fn}`);
+  return engine.tidy(fn);
+}
+
+/** Exempts `t` from every enclosing `tidy`; it lives until `dispose`. */
+export function keep<T extends Tensor>(t: T): T {
+  return engine.keep(t);
+}
+
+/** Disposes a tensor, or every tensor in an array or plain object. */
+export function dispose(x: unknown): void {
+  const found = new Set<Tensor>();
+  collectTensors(x, found);
+  for (const t of found) engine.dispose(t);
+}
+
+export function memory(): MemoryInfo {
+  return engine.memory();
+}
+
+/** Selects the backend that creation ops use by default. Asynchronous because WebGPU needs an adapter first. */
+export function setBackend(name: Device): Promise<void> {
+  return engine.setBackend(name);
+}
+
+/** Initialises a backend without making it the default (so `t.to(name)` can use it). */
+export async function initBackend(name: Device): Promise<void> {
+  await engine.initBackend(name);
+}
+
+export function getBackend(): Device {
+  return engine.getBackend();
+}

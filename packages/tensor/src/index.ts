@@ -1,0 +1,16 @@
+/** @nn/tensor: tensors, ops, RNG, memory scopes and the CPU and WebGPU backends. */
+export type { DType, TypedArray } from './dtype.js';
+export type { Backend, DataId, Device, KernelFunc, KernelArgs, TensorInfo } from './backend.js';
+export { Tensor, type NestedArray } from './tensor.js';
+export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions } from './tensor-methods.js';
+export * from './ops/index.js';
+export {
+  engine, tidy, keep, dispose, memory, setBackend, initBackend, getBackend,
+  type MemoryInfo, type KernelListener, type GraphRetainer,
+} from './engine.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
+export { registerKernel, getKernel, hasKernel, kernelNames } from './kernel-registry.js';
+export { broadcastShapes, normalizeDim, normalizeDims, sizeOf, stridesOf, shapesEqual, fmtShape, reducedShape } from './shape.js';
+export { promoteTypes } from './dtype.js';
+import './backends/cpu/register.js';
+import './backends/webgpu/register.js';

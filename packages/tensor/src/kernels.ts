@@ -1,0 +1,53 @@
+/**
+ * The primitive kernel set: the contract between ops (which validate and normalise arguments), backends (which
+ * implement each name) and autograd (which has one gradient rule per differentiable name). Composite ops
+ * (mean, softmax, logSoftmax, logsumexp, var, std, clamp, indexSelect, oneHot, ...) are built from these.
+ *
+ * Conventions every kernel can rely on (the op layer guarantees them):
+ * - inputs are contiguous row-major; dims in attrs are non-negative and sorted where a list;
+ * - binary/where inputs already share one dtype (the op casts to the promoted dtype first), shapes broadcast;
+ * - unary float ops get float32 input (the op casts int/bool first); Neg/Abs/Sign/Square also take int32.
+ */
+export const UNARY_KERNELS = [
+  'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Sin', 'Cos', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Square',
+  'Reciprocal',
+] as const;
+/** Unary with attrs: Gelu {approximate: 'none' | 'tanh'}, LeakyRelu {negativeSlope: number}. */
+export const UNARY_ATTR_KERNELS = ['Gelu', 'LeakyRelu'] as const;
+/** (a, b) → promoted dtype, broadcast. */
+export const BINARY_KERNELS = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum'] as const;
+/** (a, b) → bool, broadcast. */
+export const COMPARE_KERNELS = ['Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual'] as const;
+/** (x) {dims: number[], keepdim: boolean}; Sum of int32/bool gives int32. Ties in Max/Min share the gradient evenly. */
+export const REDUCE_KERNELS = ['Sum', 'Max', 'Min'] as const;
+/** (x) {dim: number | null (null: over the flattened tensor), keepdim: boolean} → int32; first index on ties. */
+export const ARG_REDUCE_KERNELS = ['ArgMax', 'ArgMin'] as const;
+
+export interface MatMulAttrs {
+  /** Use the last two dims of a (b) transposed. Inputs have rank ≥ 2; batch dims broadcast. */
+  transposeA: boolean;
+  transposeB: boolean;
+}
+export interface ReshapeAttrs { shape: number[] }
+/** Output dim i is input dim perm[i]. */
+export interface TransposeAttrs { perm: number[] }
+/** Contiguous box: out[i] = x[begin + i] for each dim, out shape = size. */
+export interface SliceAttrs { begin: number[]; size: number[] }
+/** Constant padding: pad[d] = [before, after] for every dim d. */
+export interface PadAttrs { pad: [number, number][]; value: number }
+/** (...tensors) joined along dim; all other dims equal, one dtype. */
+export interface ConcatAttrs { dim: number }
+/** Broadcast to shape (rank ≥ input rank, trailing alignment). */
+export interface ExpandAttrs { shape: number[] }
+/** (x, index:int32) → out[..i..] = x[..index[..i..]..] along dim (torch.gather). */
+export interface GatherAttrs { dim: number }
+/** (x, index:int32, src) → x with src added at index along dim (torch.scatter_add, out of place). */
+export interface ScatterAddAttrs { dim: number }
+export interface CastAttrs { dtype: 'float32' | 'int32' | 'bool' }
+
+/** Every kernel name. `Clone` copies; `Reshape` shares storage. */
+export const KERNELS = [
+  ...UNARY_KERNELS, ...UNARY_ATTR_KERNELS, ...BINARY_KERNELS, ...COMPARE_KERNELS, ...REDUCE_KERNELS, ...ARG_REDUCE_KERNELS,
+  'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'ScatterAdd',
+] as const;
+export type KernelName = (typeof KERNELS)[number];

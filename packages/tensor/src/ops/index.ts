@@ -1,0 +1,13 @@
+export * from './creation.js';
+export * from './random.js';
+export * from './unary.js';
+export * from './binary.js';
+export * from './compare.js';
+export * from './where.js';
+export * from './cast.js';
+export * from './reduce.js';
+export * from './stats.js';
+export * from './matmul.js';
+export * from './movement.js';
+export * from './indexing.js';
+export type { TensorLike } from './util.js';

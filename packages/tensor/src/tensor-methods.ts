@@ -1,0 +1,113 @@
+/**
+ * Method forms of the ops: `x.add(y)` is `add(x, y)`. Installed on Tensor.prototype from one table, so a method
+ * cannot drift from its function.
+ */
+import type { DType } from './dtype.js';
+import * as ops from './ops/index.js';
+import type { TensorLike } from './ops/util.js';
+import { Tensor } from './tensor.js';
+
+export type Dims = number | readonly number[] | null;
+export interface VarOptions {
+  /** Bessel-style correction: divide by N - correction (PyTorch default 1). */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+declare module './tensor.js' {
+  interface Tensor {
+    neg(): Tensor;
+    abs(): Tensor;
+    sign(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    rsqrt(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    relu(): Tensor;
+    erf(): Tensor;
+    square(): Tensor;
+    reciprocal(): Tensor;
+    leakyRelu(negativeSlope?: number): Tensor;
+    gelu(opts?: { approximate?: 'none' | 'tanh' }): Tensor;
+
+    add(b: TensorLike): Tensor;
+    sub(b: TensorLike): Tensor;
+    mul(b: TensorLike): Tensor;
+    div(b: TensorLike): Tensor;
+    pow(b: TensorLike): Tensor;
+    maximum(b: TensorLike): Tensor;
+    minimum(b: TensorLike): Tensor;
+    eq(b: TensorLike): Tensor;
+    ne(b: TensorLike): Tensor;
+    lt(b: TensorLike): Tensor;
+    le(b: TensorLike): Tensor;
+    gt(b: TensorLike): Tensor;
+    ge(b: TensorLike): Tensor;
+    /** `where(cond, this, other)`. */
+    where(cond: Tensor, other: TensorLike): Tensor;
+    clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    cast(dtype: DType): Tensor;
+    clone(): Tensor;
+
+    sum(dim?: Dims, keepdim?: boolean): Tensor;
+    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    max(dim?: Dims, keepdim?: boolean): Tensor;
+    min(dim?: Dims, keepdim?: boolean): Tensor;
+    argmax(dim?: number | null, keepdim?: boolean): Tensor;
+    argmin(dim?: number | null, keepdim?: boolean): Tensor;
+    var(dim?: Dims, keepdim?: boolean | VarOptions, opts?: VarOptions): Tensor;
+    std(dim?: Dims, keepdim?: boolean | VarOptions, opts?: VarOptions): Tensor;
+    logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+
+    matmul(b: Tensor): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    permute(...dims: number[] | [readonly number[]]): Tensor;
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    expand(...shape: number[] | [readonly number[]]): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    pad(pad: readonly number[], value?: number): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    oneHot(numClasses?: number): Tensor;
+  }
+}
+
+/** Methods whose function takes the tensor first: `x.name(...rest)` → `name(x, ...rest)`. */
+export const TENSOR_FIRST_METHODS = [
+  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'erf', 'square',
+  'reciprocal', 'leakyRelu', 'gelu',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'clamp', 'cast', 'clone',
+  'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'var', 'std', 'logsumexp', 'softmax', 'logSoftmax',
+  'matmul', 'transpose', 'flatten', 'squeeze', 'unsqueeze', 'slice', 'narrow', 'pad', 'gather', 'scatterAdd',
+  'indexSelect', 'oneHot',
+] as const;
+
+/** Methods taking a variadic shape or dim list: `x.reshape(2, 3)` and `x.reshape([2, 3])` both work. */
+export const VARIADIC_METHODS = ['reshape', 'expand', 'permute'] as const;
+
+const table = ops as unknown as Record<string, (...args: unknown[]) => Tensor>;
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+for (const name of TENSOR_FIRST_METHODS) {
+  const fn = table[name];
+  if (fn) proto[name] = function (this: Tensor, ...args: unknown[]) { return fn(this, ...args); };
+}
+for (const name of VARIADIC_METHODS) {
+  const fn = table[name];
+  if (fn) proto[name] = function (this: Tensor, ...args: unknown[]) {
+    return fn(this, args.length === 1 && Array.isArray(args[0]) ? args[0] : args);
+  };
+}
+proto.where = function (this: Tensor, cond: Tensor, other: TensorLike) {
+  return ops.where(cond, this, other);
+};
