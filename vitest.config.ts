@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -8,11 +8,17 @@ const alias = Object.fromEntries(
   pkgs.map((p) => [`@nn/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
 );
 
+// WebGPU tests run through Dawn on SwiftShader (a CPU Vulkan driver shipped with Debian's chromium).
+const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const env: Record<string, string> = {};
+if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
+
 export default defineConfig({
   resolve: { alias },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    env,
   },
 });

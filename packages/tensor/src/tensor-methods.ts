@@ -73,7 +73,7 @@ declare module './tensor.js' {
     expand(...shape: number[] | [readonly number[]]): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
-    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
+    slice(dim: number, start?: number, end?: number): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     pad(pad: readonly number[], value?: number): Tensor;
     gather(dim: number, index: Tensor): Tensor;
