@@ -1,0 +1,5 @@
+/**
+ * @nn/data — not built yet: see README.md for what this package will hold. It exports nothing so far, so that
+ * nothing here pretends to work.
+ */
+export {};
