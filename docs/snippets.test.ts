@@ -1,0 +1,57 @@
+/**
+ * Executes every ```ts block of the docs. A block followed by a ```text block must print exactly that text
+ * (numbers compared to 4 significant digits), so the docs cannot drift from the code.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { transform } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import * as all from './modules.js';
+
+const dir = new URL('.', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.md'));
+
+interface Snippet {
+  file: string;
+  line: number;
+  code: string;
+  output?: string;
+}
+
+function snippets(file: string): Snippet[] {
+  const text = readFileSync(new URL(file, dir), 'utf8');
+  const re = /```(ts|text)\n([\s\S]*?)```/g;
+  const out: Snippet[] = [];
+  for (let m; (m = re.exec(text)); ) {
+    const line = text.slice(0, m.index).split('\n').length;
+    if (m[1] === 'ts') out.push({ file, line, code: m[2]! });
+    else if (out.length && out.at(-1)!.output === undefined) out.at(-1)!.output = m[2]!;
+  }
+  return out;
+}
+
+/** `import { a, b as c } from '@nn/x'` → `const { a, b: c } = __mods['@nn/x']`, so snippets run in-process. */
+function rewriteImports(code: string): string {
+  return code.replace(/import\s*(type\s*)?\{([^}]*)\}\s*from\s*'([^']+)';?/g, (_, isType: string | undefined, names: string, mod: string) => {
+    if (isType) return '';
+    const list = names.split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '))
+      .map((n) => n.replace(/\s+as\s+/, ': '));
+    return `const { ${list.join(', ')} } = __mods[${JSON.stringify(mod)}];`;
+  });
+}
+
+const normalise = (s: string) => s.trim().replace(/-?\d+\.\d+(e[-+]?\d+)?/g, (n) => String(Number(Number(n).toPrecision(4))));
+
+describe('docs snippets', () => {
+  for (const file of files) {
+    for (const s of snippets(file)) {
+      it(`${file}:${s.line}`, async () => {
+        const js = (await transform(rewriteImports(s.code), { loader: 'ts', format: 'esm' })).code;
+        const printed: string[] = [];
+        const console = { log: (...a: unknown[]) => printed.push(a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x) ?? String(x))).join(' ')) };
+        const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+        await new AsyncFunction('__mods', 'console', js)(all.modules, console);
+        if (s.output !== undefined) expect(normalise(printed.join('\n'))).toBe(normalise(s.output));
+      });
+    }
+  }
+});
