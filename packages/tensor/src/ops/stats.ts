@@ -1,1 +1,111 @@
-// Filled in by the op implementation work; see tensor-methods.ts for the signatures.
+/**
+ * Composite statistics built only from primitive-kernel ops, so autograd differentiates them through the
+ * kernels' own rules: var, std, logsumexp, softmax, logSoftmax. The max subtracted for stability is detached:
+ * it shifts values without changing the result, so no gradient needs to flow through it.
+ */
+import { engine } from '../engine.js';
+import { normalizeDim, reducedShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import type { Dims, VarOptions } from '../tensor-methods.js';
+import { add, div, sub } from './binary.js';
+import { eq } from './compare.js';
+import { full } from './creation.js';
+import { castTo } from './promote.js';
+import { keepdimArg, reducedCount, reductionDims } from './reduce-args.js';
+import { max, mean, sum } from './reduce.js';
+import { abs, exp, log, sqrt, square } from './unary.js';
+import { assertTensor, describe } from './util.js';
+import { where } from './where.js';
+
+function varArgs(op: string, keepdim: unknown, opts: unknown): { keepdim: boolean; correction: number } {
+  let kd = keepdim;
+  let o = opts;
+  if (typeof keepdim === 'object' && keepdim !== null) {
+    if (opts !== undefined) throw new Error(`${op}: options given twice (as keepdim and as opts)`);
+    o = keepdim;
+    kd = undefined;
+  }
+  if (o !== undefined && (typeof o !== 'object' || o === null)) throw new Error(`${op}: opts must be an object, got ${describe(o)}`);
+  const { correction = 1, keepdim: okd } = (o ?? {}) as VarOptions;
+  if (okd !== undefined) {
+    if (kd !== undefined) throw new Error(`${op}: keepdim given twice (as an argument and in opts)`);
+    kd = okd;
+  }
+  if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0)
+    throw new Error(`${op}: correction must be a non-negative finite number, got ${describe(correction)}`);
+  return { keepdim: keepdimArg(op, kd), correction };
+}
+
+/**
+ * Variance over dims: Σ(x - mean)² / max(0, N - correction), correction = 1 by default (Bessel, PyTorch's
+ * default; 0 gives the population variance). Two passes (mean first) for accuracy. NaN when N <= correction.
+ * Accepts `var(x, dim, keepdim, {correction})` or `var(x, dim, {correction, keepdim})`.
+ */
+function variance(op: string, x: Tensor, dim: Dims | undefined, keepdim: boolean | VarOptions | undefined, opts: VarOptions | undefined): Tensor {
+  const t = assertTensor(op, 'x', x);
+  const dims = reductionDims(op, t, dim);
+  const { keepdim: kd, correction } = varArgs(op, keepdim, opts);
+  const n = reducedCount(t, dims);
+  const xf = castTo(t, 'float32');
+  const centered = sub(xf, mean(xf, dims, true));
+  return div(sum(square(centered), dims, kd), Math.max(0, n - correction));
+}
+
+/** Variance (see `variance`); exported as `var`, a reserved word for a function name. */
+function varFn(x: Tensor, dim?: Dims, keepdim?: boolean | VarOptions, opts?: VarOptions): Tensor {
+  return engine.tidy(() => variance('var', x, dim, keepdim, opts));
+}
+
+export { varFn as var };
+
+/** Standard deviation: √var with the same arguments (correction = 1 by default). */
+export function std(x: Tensor, dim?: Dims, keepdim?: boolean | VarOptions, opts?: VarOptions): Tensor {
+  return engine.tidy(() => sqrt(variance('std', x, dim, keepdim, opts)));
+}
+
+/**
+ * log Σ exp(x) over dims, computed as m + log Σ exp(x - m) with m the (detached) max, so it neither overflows
+ * nor underflows. Rows whose max is ±inf use m = 0, as PyTorch: all -inf gives -inf, any +inf gives +inf.
+ * An empty reduction gives -inf.
+ */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const t = assertTensor('logsumexp', 'x', x);
+  const dims = reductionDims('logsumexp', t, dim);
+  const kd = keepdimArg('logsumexp', keepdim);
+  const outShape = reducedShape(t.shape, dims, kd);
+  if (reducedCount(t, dims) === 0) return full(outShape, -Infinity, { device: t.device });
+  return engine.tidy(() => {
+    const xf = castTo(t, 'float32');
+    const m0 = max(xf, dims, true).detach();
+    const m = where(eq(abs(m0), Infinity), 0, m0);
+    const s = sum(exp(sub(xf, m)), dims, kd);
+    return add(log(s), kd ? m : engine.runKernel('Reshape', [m], { shape: outShape }));
+  });
+}
+
+/** Shared head of softmax/logSoftmax: x (float32) minus its detached max along `dim`. */
+function shifted(op: string, x: Tensor, dim: number): { z: Tensor; d: number } {
+  const t = assertTensor(op, 'x', x);
+  if (typeof dim !== 'number') throw new Error(`${op}: dim must be an integer, got ${describe(dim)}`);
+  const d = t.rank === 0 ? (normalizeDim(op, dim, 0), 0) : normalizeDim(op, dim, t.rank);
+  const xf = castTo(t, 'float32');
+  if (t.size === 0) return { z: xf, d };
+  return { z: sub(xf, max(xf, d, true).detach()), d };
+}
+
+/** exp(x) / Σ exp(x) along dim, with the max subtracted first; each slice sums to 1. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return engine.tidy(() => {
+    const { z, d } = shifted('softmax', x, dim);
+    const e = exp(z);
+    return div(e, sum(e, d, true));
+  });
+}
+
+/** x - logsumexp(x) along dim, computed as z - log Σ exp(z) with z = x - max: finite for logits of ±1e4. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return engine.tidy(() => {
+    const { z, d } = shifted('logSoftmax', x, dim);
+    return sub(z, log(sum(exp(z), d, true)));
+  });
+}

@@ -1,0 +1,11 @@
+/**
+ * @nn/autograd: reverse-mode automatic differentiation for @nn/tensor. Importing it starts recording ops on
+ * tensors that require gradients and adds `tensor.backward()`.
+ */
+import './graph.js';
+
+export { backward, zeroGrad, type BackwardOptions } from './backward.js';
+export { grad, valueAndGrad, type Argnums, type GradOptions } from './functional.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './mode.js';
+export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { unbroadcast, NON_DIFFERENTIABLE, type GradRule, type GradContext, type RuleEntry } from './rules/index.js';

@@ -1,0 +1,33 @@
+/**
+ * The gradient-rule table: one entry per kernel of @nn/tensor's `kernels.ts`, either a rule or an explicit
+ * NON_DIFFERENTIABLE. A kernel missing here fails backward with an error naming it.
+ */
+import { BINARY_RULES, OTHER_ELEMENTWISE_RULES, UNARY_ATTR_RULES, UNARY_RULES } from './elementwise.js';
+import { INDEXING_RULES } from './indexing.js';
+import { MATMUL_RULES } from './matmul.js';
+import { MOVEMENT_RULES } from './movement.js';
+import { REDUCE_RULES } from './reduce.js';
+import { NON_DIFFERENTIABLE, type RuleEntry } from './types.js';
+
+export const RULES: Record<string, RuleEntry> = {
+  ...UNARY_RULES,
+  ...UNARY_ATTR_RULES,
+  ...BINARY_RULES,
+  ...OTHER_ELEMENTWISE_RULES,
+  ...REDUCE_RULES,
+  ...MATMUL_RULES,
+  ...MOVEMENT_RULES,
+  ...INDEXING_RULES,
+  // Boolean / integer outputs: no gradient flows through them.
+  Equal: NON_DIFFERENTIABLE,
+  NotEqual: NON_DIFFERENTIABLE,
+  Less: NON_DIFFERENTIABLE,
+  LessEqual: NON_DIFFERENTIABLE,
+  Greater: NON_DIFFERENTIABLE,
+  GreaterEqual: NON_DIFFERENTIABLE,
+  ArgMax: NON_DIFFERENTIABLE,
+  ArgMin: NON_DIFFERENTIABLE,
+};
+
+export { NON_DIFFERENTIABLE, type GradContext, type GradRule, type RuleEntry } from './types.js';
+export { unbroadcast } from './unbroadcast.js';

@@ -1,0 +1,357 @@
+/**
+ * The optimizer base: parameter groups with defaults, lazily created per-parameter state, `step`, `zeroGrad`,
+ * `addParamGroup` and a JSON-serialisable `stateDict` / `loadStateDict` that reference parameters by position,
+ * as PyTorch's `torch.optim.Optimizer` does.
+ *
+ * Memory: parameters and state are updated in place (`assign`), computed on detached views so no gradient graph
+ * records the update; each parameter's temporaries are freed by a `tidy`, and state tensors are `keep`-ed, so
+ * a step inside an enclosing `tidy` works and `memory().numTensors` stays flat from the second step on.
+ */
+import { Tensor, keep, tensor, tidy, zerosLike } from '@nn/tensor';
+import { checkHyper, copyValue, fmt, type HyperSpec } from './hyper.js';
+import {
+  decodeTensor,
+  encodeValues,
+  type OptimizerStateDict,
+  type SerializedParamGroup,
+  type SerializedParamState,
+  type StateSpec,
+} from './state-dict.js';
+
+/** What every optimizer's hyperparameters include. */
+export interface BaseHyper {
+  lr: number;
+}
+
+/**
+ * A parameter group: its parameters and the hyperparameters used for them. Mutable: schedulers write `lr`
+ * (or `momentum`, `betas`) and the next `step()` reads them. Extra keys (e.g. a scheduler's `initialLr`) are
+ * kept and saved by `stateDict`.
+ */
+export type ParamGroup<H> = H & { params: Tensor[]; [key: string]: unknown };
+
+/** A group as passed in: parameters plus any hyperparameters that override the optimizer's defaults. */
+export type ParamGroupInput<H> = Partial<H> & { params: Iterable<Tensor> | Tensor; [key: string]: unknown };
+
+/** Parameters (one group), or parameter groups. */
+export type ParamsInput<H> = Iterable<Tensor> | Iterable<ParamGroupInput<H>>;
+
+/** One parameter's state: tensors shaped like the parameter, and scalar counters. */
+export interface ParamState {
+  [key: string]: Tensor | number | undefined;
+}
+
+/** What a concrete optimizer tells the base class. */
+export interface OptimizerConfig<H> {
+  /** Class name, used in error messages. */
+  name: string;
+  /** Default hyperparameters (SGD leaves `lr` unset: it has no default). */
+  defaults: Partial<H>;
+  /** One check per hyperparameter; its keys are the accepted option names. */
+  spec: HyperSpec<H>;
+  /** Checks involving several hyperparameters (SGD's Nesterov condition); throws with a full message. */
+  crossCheck?: (op: string, where: string, h: H) => void;
+  /** The state keys a `loadStateDict` may bring. */
+  state: StateSpec;
+}
+
+/** A zero tensor shaped like `p` that survives every enclosing `tidy`: lazily created optimizer state. */
+export function zerosState(p: Tensor): Tensor {
+  return keep(zerosLike(p));
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x) && !(x instanceof Tensor);
+
+/**
+ * Base of every optimizer. A subclass passes its `OptimizerConfig` (name, defaults, checks, state keys) to the
+ * constructor and implements `initState` and `update` for one parameter; grouping, validation, skipping
+ * parameters without gradients, memory scoping and state dicts live here once.
+ */
+export abstract class Optimizer<H extends BaseHyper, S extends ParamState = ParamState> {
+  /** The hyperparameters a group gets when it does not set them. */
+  readonly defaults: Readonly<Partial<H>>;
+  readonly paramGroups: ParamGroup<H>[] = [];
+  /** Per-parameter state, created on the parameter's first step. */
+  readonly state = new Map<Tensor, S>();
+  readonly #config: OptimizerConfig<H>;
+
+  protected constructor(params: ParamsInput<H>, options: Partial<H> | undefined, config: OptimizerConfig<H>) {
+    this.#config = config;
+    const op = config.name;
+    if (options !== undefined && !isPlainObject(options))
+      throw new Error(`${op}: options must be an object, got ${fmt(options)}`);
+    const defaults: Partial<H> = { ...config.defaults };
+    for (const [k, v] of Object.entries(options ?? {})) {
+      if (!(k in config.spec))
+        throw new Error(`${op}: unknown option '${k}' (options: ${Object.keys(config.spec).join(', ')})`);
+      if (v !== undefined) (defaults as Record<string, unknown>)[k] = copyValue(v);
+    }
+    checkHyper(op, '', config.spec, defaults, true);
+    config.crossCheck?.(op, '', defaults as H);
+    this.defaults = defaults;
+
+    for (const group of groupList(op, params)) this.#addGroup(op, group);
+  }
+
+  /** Creates the state of a parameter about to take its first step (tensors via `zerosState`). */
+  protected abstract initState(param: Tensor, group: ParamGroup<H>): S;
+
+  /**
+   * One update of one parameter: given detached views of the parameter and its gradient, updates `state` in
+   * place and returns the parameter's new value (which the base class assigns into the parameter).
+   */
+  protected abstract update(param: Tensor, grad: Tensor, state: S, group: ParamGroup<H>): Tensor;
+
+  /**
+   * Updates every parameter that has a gradient, reading each group's hyperparameters now. Parameters whose
+   * `grad` is null are skipped (their state does not advance). `closure`, if given, is called first (to
+   * recompute the loss) and its result returned.
+   */
+  step(): undefined;
+  step<T>(closure: () => T): T;
+  step<T>(closure?: () => T): T | undefined {
+    const op = `${this.#config.name}.step`;
+    let loss: T | undefined;
+    if (closure !== undefined) {
+      if (typeof closure !== 'function') throw new Error(`${op}: closure must be a function, got ${fmt(closure)}`);
+      loss = closure();
+    }
+    for (const [gi, group] of this.paramGroups.entries()) {
+      for (const [pi, p] of group.params.entries()) {
+        const grad = p.grad;
+        if (grad === null) continue;
+        const where = `paramGroups[${gi}].params[${pi}]`;
+        if (p.isDisposed) throw new Error(`${op}: ${where} (shape [${p.shape.join(',')}]) has been disposed`);
+        if (!(grad instanceof Tensor) || grad.isDisposed) throw new Error(`${op}: the gradient of ${where} has been disposed`);
+        if (grad.dtype !== 'float32') throw new Error(`${op}: the gradient of ${where} must be float32, got ${grad.dtype}`);
+        if (grad.device !== p.device)
+          throw new Error(`${op}: the gradient of ${where} is on ${grad.device}, the parameter on ${p.device}`);
+        tidy(() => {
+          let state = this.state.get(p);
+          if (state === undefined) {
+            state = this.initState(p, group);
+            this.state.set(p, state);
+          }
+          p.assign(this.update(p.detach(), grad.detach(), state, group));
+        });
+      }
+    }
+    return loss;
+  }
+
+  /**
+   * Clears every parameter's gradient: disposes it and sets `grad` to null (`setToNone`, the default, as in
+   * PyTorch 2), or fills it with zeros in place.
+   */
+  zeroGrad(setToNone = true): void {
+    if (typeof setToNone !== 'boolean')
+      throw new Error(`${this.#config.name}.zeroGrad: setToNone must be a boolean, got ${fmt(setToNone)}`);
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g === null) continue;
+        if (setToNone) {
+          p.grad = null;
+          g.dispose();
+        } else if (g.isDisposed) {
+          p.grad = keep(zerosLike(p));
+        } else {
+          const z = zerosLike(g);
+          g.assign(z);
+          z.dispose();
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds a group of parameters (e.g. layers unfrozen for fine-tuning); hyperparameters it does not set come from
+   * `defaults`. A parameter may belong to one group only.
+   */
+  addParamGroup(group: ParamGroupInput<H>): void {
+    this.#addGroup(`${this.#config.name}.addParamGroup`, group);
+  }
+
+  #addGroup(op: string, input: unknown): void {
+    const where = `paramGroups[${this.paramGroups.length}]`;
+    if (!isPlainObject(input) || !('params' in input))
+      throw new Error(`${op}: ${where} must be an object with a params array, got ${fmt(input)}`);
+    const raw = input.params;
+    let params: unknown[];
+    if (raw instanceof Tensor) params = [raw];
+    else if (raw !== null && typeof raw === 'object' && Symbol.iterator in raw) params = [...(raw as Iterable<unknown>)];
+    else throw new Error(`${op}: ${where}.params must be a Tensor or an iterable of Tensors, got ${fmt(raw)}`);
+
+    const seen = new Set<Tensor>();
+    for (const [i, p] of params.entries()) {
+      const at = `${where}.params[${i}]`;
+      if (!(p instanceof Tensor)) throw new Error(`${op}: ${at} must be a Tensor, got ${fmt(p)}`);
+      if (p.isDisposed) throw new Error(`${op}: ${at} (shape [${p.shape.join(',')}]) has been disposed`);
+      if (p.dtype !== 'float32') throw new Error(`${op}: ${at} must be a float32 tensor, got ${p.dtype}`);
+      if (seen.has(p)) throw new Error(`${op}: ${at} appears twice in the group`);
+      seen.add(p);
+      for (const [gi, g] of this.paramGroups.entries())
+        if (g.params.includes(p)) throw new Error(`${op}: ${at} is already in paramGroups[${gi}]; a parameter may be in one group only`);
+    }
+
+    const group: Record<string, unknown> = { params: params as Tensor[] };
+    for (const [k, v] of Object.entries(this.defaults)) group[k] = copyValue(v);
+    for (const [k, v] of Object.entries(input)) if (k !== 'params' && v !== undefined) group[k] = copyValue(v);
+    this.#checkGroup(op, `${where}.`, group);
+    this.paramGroups.push(group as ParamGroup<H>);
+  }
+
+  #checkGroup(op: string, where: string, group: Record<string, unknown>): void {
+    checkHyper(op, where, this.#config.spec, group as Partial<H>);
+    this.#config.crossCheck?.(op, where, group as unknown as H);
+  }
+
+  /**
+   * The optimizer's state as plain JSON data: `paramGroups` (hyperparameters, and `params` as positions counted
+   * across groups) and `state` keyed by those positions. Reads tensors synchronously (CPU); use
+   * `stateDictAsync` for parameters on WebGPU.
+   */
+  stateDict(): OptimizerStateDict {
+    const { dict, pending } = this.#collect();
+    for (const [, key, t] of pending)
+      if (t.device !== 'cpu')
+        throw new Error(`${this.#config.name}.stateDict: state '${key}' is on ${t.device}; use \`await stateDictAsync()\``);
+    for (const [target, key, t] of pending) target[key] = serialized(t, t.dataSync());
+    return dict;
+  }
+
+  /** `stateDict`, reading state tensors asynchronously so it works on every backend. */
+  async stateDictAsync(): Promise<OptimizerStateDict> {
+    const { dict, pending } = this.#collect();
+    const values = await Promise.all(pending.map(([, , t]) => t.data()));
+    for (const [i, [target, key, t]] of pending.entries()) target[key] = serialized(t, values[i]!);
+    return dict;
+  }
+
+  #collect(): { dict: OptimizerStateDict; pending: [SerializedParamState, string, Tensor][] } {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(g)) if (k !== 'params') out[k] = copyValue(v);
+      out.params = g.params.map((p) => {
+        index.set(p, index.size);
+        return index.size - 1;
+      });
+      return out as SerializedParamGroup;
+    });
+    const state: Record<string, SerializedParamState> = {};
+    const pending: [SerializedParamState, string, Tensor][] = [];
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i === undefined) continue;
+      const entry: SerializedParamState = {};
+      let empty = true; // e.g. SGD without momentum: written as no state at all
+      for (const [k, v] of Object.entries(s)) {
+        if (v instanceof Tensor) pending.push([entry, k, v]);
+        else if (typeof v === 'number') entry[k] = v;
+        else continue;
+        empty = false;
+      }
+      if (!empty) state[i] = entry;
+    }
+    return { dict: { state, paramGroups }, pending };
+  }
+
+  /**
+   * Restores a `stateDict()` (possibly through JSON): hyperparameters of every group and the state of every
+   * parameter, matched by position. Everything is validated before anything changes: group count and sizes,
+   * state keys, tensor shapes (which must equal their parameter's) and values.
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const { name, state: stateSpec } = this.#config;
+    const op = `${name}.loadStateDict`;
+    if (!isPlainObject(stateDict) || !isPlainObject(stateDict.state) || !Array.isArray(stateDict.paramGroups))
+      throw new Error(`${op}: expected {state, paramGroups} as returned by stateDict(), got ${fmt(stateDict)}`);
+    const saved = stateDict.paramGroups as unknown[];
+    if (saved.length !== this.paramGroups.length)
+      throw new Error(`${op}: the state dict has ${saved.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+
+    const byId = new Map<string, Tensor>();
+    const groups: Record<string, unknown>[] = [];
+    for (const [gi, sg] of saved.entries()) {
+      const where = `paramGroups[${gi}]`;
+      if (!isPlainObject(sg) || !Array.isArray(sg.params))
+        throw new Error(`${op}: ${where} must be an object with a params array, got ${fmt(sg)}`);
+      const mine = this.paramGroups[gi]!.params;
+      if (sg.params.length !== mine.length)
+        throw new Error(`${op}: ${where} has ${sg.params.length} parameters in the state dict, ${mine.length} in the optimizer`);
+      for (const [i, id] of (sg.params as unknown[]).entries()) {
+        if (typeof id !== 'number' && typeof id !== 'string')
+          throw new Error(`${op}: ${where}.params[${i}] must be a parameter position, got ${fmt(id)}`);
+        if (byId.has(String(id))) throw new Error(`${op}: parameter position ${id} appears twice in paramGroups`);
+        byId.set(String(id), mine[i]!);
+      }
+      const group: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(this.defaults)) group[k] = copyValue(v);
+      for (const [k, v] of Object.entries(sg)) if (k !== 'params' && v !== undefined) group[k] = copyValue(v);
+      this.#checkGroup(op, `${where}.`, group);
+      groups.push(group);
+    }
+
+    const loaded = new Map<Tensor, [string, Float32Array | number][]>();
+    for (const [id, entry] of Object.entries(stateDict.state as Record<string, unknown>)) {
+      const where = `state[${id}]`;
+      const p = byId.get(id);
+      if (p === undefined) throw new Error(`${op}: ${where} refers to no parameter of paramGroups`);
+      if (!isPlainObject(entry)) throw new Error(`${op}: ${where} must be an object, got ${fmt(entry)}`);
+      const values: [string, Float32Array | number][] = [];
+      for (const [k, v] of Object.entries(entry)) {
+        const kind = stateSpec[k];
+        if (kind === undefined)
+          throw new Error(`${op}: ${where} has unknown key '${k}' (${name} state keys: ${Object.keys(stateSpec).join(', ')})`);
+        if (kind === 'number') {
+          if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${op}: ${where}.${k} must be a finite number, got ${fmt(v)}`);
+          values.push([k, v]);
+        } else values.push([k, decodeTensor(op, `${where}.${k}`, v, p.shape)]);
+      }
+      if (values.length === 0) continue; // an empty entry is the same as no state yet
+      for (const [k, kind] of Object.entries(stateSpec))
+        if (kind !== 'tensor?' && !(k in entry)) throw new Error(`${op}: ${where} lacks '${k}'`);
+      loaded.set(p, values);
+    }
+
+    // Validated: now replace hyperparameters (in place, so references to group objects stay live) and state.
+    for (const [gi, group] of this.paramGroups.entries()) {
+      const target = group as Record<string, unknown>;
+      for (const k of Object.keys(target)) if (k !== 'params') delete target[k];
+      Object.assign(target, groups[gi]);
+    }
+    this.dispose();
+    for (const [p, values] of loaded) {
+      const s: ParamState = {};
+      for (const [k, v] of values)
+        s[k] = typeof v === 'number' ? v : keep(tensor(v, { shape: p.shape, device: p.device }));
+      this.state.set(p, s as S);
+    }
+  }
+
+  /** Frees every state tensor and forgets all state (the parameters are untouched). */
+  dispose(): void {
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
+    this.state.clear();
+  }
+}
+
+function serialized(t: Tensor, values: ArrayLike<number>): { shape: number[]; dtype: 'float32'; data: ReturnType<typeof encodeValues> } {
+  return { shape: [...t.shape], dtype: 'float32', data: encodeValues(values) };
+}
+
+/** Normalises the `params` argument: a list of tensors becomes one group. */
+function groupList(op: string, params: unknown): unknown[] {
+  if (params instanceof Tensor)
+    throw new Error(`${op}: params must be an iterable of Tensors or of parameter groups, got a single Tensor; wrap it in an array`);
+  if (params === null || typeof params !== 'object' || !(Symbol.iterator in params))
+    throw new Error(`${op}: params must be an iterable of Tensors or of parameter groups, got ${fmt(params)}`);
+  const list = [...(params as Iterable<unknown>)];
+  if (list.length === 0) throw new Error(`${op}: params is empty; pass at least one parameter`);
+  const isGroup = (x: unknown) => isPlainObject(x) && 'params' in x;
+  if (!list.some((x) => x instanceof Tensor)) return list;
+  if (list.some(isGroup)) throw new Error(`${op}: params mixes Tensors and parameter groups; pass one or the other`);
+  return [{ params: list }];
+}

@@ -1,0 +1,70 @@
+/**
+ * The optimizers on WebGPU (Dawn on SwiftShader here): one golden case per optimizer replayed with parameters,
+ * gradients and state on the GPU, read back asynchronously; and the async state dict. Skipped when WebGPU cannot
+ * be initialised (required under CI=true) or lacks a kernel the updates use.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasKernel, initBackend, tensor, Tensor } from '@nn/tensor';
+import * as optim from './index.js';
+import { applySets, expectClose, loadGolden, type OptimizerClass } from './testing/golden-harness.js';
+
+const KERNELS = ['Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Neg', 'Abs', 'Sign', 'Maximum', 'Reciprocal', 'Clone'];
+const CLASSES: [string, OptimizerClass][] = [
+  ['sgd', optim.SGD], ['adam', optim.Adam], ['adamw', optim.AdamW], ['adagrad', optim.Adagrad], ['rmsprop', optim.RMSprop],
+  ['adadelta', optim.Adadelta], ['adamax', optim.Adamax], ['nadam', optim.NAdam], ['radam', optim.RAdam], ['lion', optim.Lion],
+];
+
+let unavailable: string | null = null;
+beforeAll(async () => {
+  try {
+    await initBackend('webgpu');
+    const missing = KERNELS.filter((k) => !hasKernel('webgpu', k));
+    if (missing.length) unavailable = `webgpu lacks ${missing.join(', ')}`;
+  } catch (e) {
+    unavailable = e instanceof Error ? e.message : String(e);
+  }
+  if (unavailable && process.env.CI) throw new Error(`WebGPU unavailable: ${unavailable}`);
+});
+
+const onGpu = (data: number[], shape: number[], requiresGrad = false) => tensor(data, { shape, device: 'webgpu', requiresGrad });
+
+describe('optimizers on WebGPU', () => {
+  for (const [file, Ctor] of CLASSES) {
+    const c = loadGolden(file).at(-1)!;
+    it(`${Ctor.name}: ${c.name}`, async (ctx) => {
+      if (unavailable) return ctx.skip();
+      const params = c.params.map((p) => onGpu(p.data, p.shape, true));
+      const opt = c.groups
+        ? new Ctor(c.groups.map((g) => ({ ...g.options, params: g.params.map((i) => params[i]!) })), c.options)
+        : new Ctor(params, c.options);
+      for (const [t, step] of c.steps.entries()) {
+        applySets(opt, step);
+        for (const [i, p] of params.entries()) {
+          p.grad?.dispose();
+          p.grad = step.grads[i] ? onGpu(step.grads[i]!, c.params[i]!.shape) : null;
+        }
+        opt.step();
+        for (const [i, p] of params.entries()) expectClose(await p.data(), step.params[i]!, `step ${t + 1} param ${i}`, 1e-5, 1e-6);
+      }
+      for (const s of opt.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) expect(v.device).toBe('webgpu');
+      opt.zeroGrad();
+      opt.dispose();
+    });
+  }
+
+  it('stateDict names the async form; stateDictAsync and loadStateDict round-trip on the GPU', async (ctx) => {
+    if (unavailable) return ctx.skip();
+    const p = onGpu([1, 2, 3], [3], true);
+    const opt = new optim.Adam([p], { lr: 0.1 });
+    p.grad = onGpu([0.5, -1, 2], [3]);
+    opt.step();
+    expect(() => opt.stateDict()).toThrow("Adam.stateDict: state 'expAvg' is on webgpu; use `await stateDictAsync()`");
+    const sd = JSON.parse(JSON.stringify(await opt.stateDictAsync()));
+    expect(sd.state['0'].step).toBe(1);
+    const q = onGpu([1, 2, 3], [3], true);
+    const other = new optim.Adam([q], { lr: 0.1 });
+    other.loadStateDict(sd);
+    expect(other.state.get(q)!.expAvg.device).toBe('webgpu');
+    expect(await other.stateDictAsync()).toEqual(sd);
+  });
+});

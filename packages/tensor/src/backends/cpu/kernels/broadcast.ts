@@ -1,0 +1,54 @@
+import { rowOffsets } from './strided.js';
+
+/**
+ * Broadcast iteration shared by the CPU kernels that read several inputs (binary, compare, where, expand).
+ *
+ * Elementwise kernels walk their output as `rows` rows of `inner` elements. Dims are first collapsed: size-1
+ * output dims are dropped and neighbours merged wherever every input is contiguous (or broadcast) across both,
+ * so same-shape inputs become one row with steps 1, a scalar operand one row with step 0, and `[B,N] + [N]`
+ * B rows of N. Each input's start offset for every row is precomputed by an odometer (no per-element
+ * divisions); along a row each input advances by 0 (broadcast) or 1.
+ */
+export interface BroadcastRows {
+  /** Elements per row: the innermost collapsed dim. */
+  inner: number;
+  /** Number of rows (output size / inner; 0 for an empty output). */
+  rows: number;
+  /** Per input: the step along a row, 0 where that input is broadcast along it, else 1. */
+  steps: number[];
+  /** Per input: where each row starts in that input. */
+  offsets: Int32Array[];
+}
+
+export function broadcastRows(outShape: readonly number[], inShapes: readonly (readonly number[])[]): BroadcastRows {
+  const rank = outShape.length;
+  // Strides of each input aligned to the output's dims: 0 where the input is broadcast.
+  const aligned = inShapes.map((s) => {
+    const st = new Array<number>(rank).fill(0);
+    for (let i = s.length - 1, acc = 1; i >= 0; acc *= s[i]!, i--) st[rank - s.length + i] = s[i] === 1 ? 0 : acc;
+    return st;
+  });
+  // Collapse, innermost dim first.
+  const sizes: number[] = [];
+  const strides: number[][] = inShapes.map(() => []);
+  for (let d = rank - 1; d >= 0; d--) {
+    const n = outShape[d]!;
+    if (n === 1) continue;
+    const g = sizes.length - 1;
+    if (g >= 0 && aligned.every((st, j) => st[d] === strides[j]![g]! * sizes[g]!)) sizes[g]! *= n;
+    else {
+      sizes.push(n);
+      aligned.forEach((st, j) => strides[j]!.push(st[d]!));
+    }
+  }
+  const inner = sizes[0] ?? 1;
+  const rows = outShape.includes(0) ? 0 : outShape.reduce((a, b) => a * b, 1) / inner;
+  // Row starts: an odometer over the outer collapsed dims (rowOffsets takes them outermost first).
+  const outer = sizes.slice(1).reverse();
+  return {
+    inner,
+    rows,
+    steps: strides.map((st) => st[0] ?? 0),
+    offsets: strides.map((st) => rowOffsets(outer, st.slice(1).reverse())),
+  };
+}

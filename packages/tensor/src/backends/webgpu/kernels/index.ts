@@ -1,0 +1,8 @@
+// One file per kernel family; importing registers them with the kernel registry under 'webgpu'.
+import './unary.js';
+import './binary.js';
+import './cast.js';
+import './reduce.js';
+import './matmul.js';
+import './movement.js';
+import './gather.js';
