@@ -1,14 +1,19 @@
 /**
- * Executes every ```ts block of the docs. A block followed by a ```text block must print exactly that text
- * (numbers compared to 4 significant digits), so the docs cannot drift from the code.
+ * Executes every ```ts block of the docs, the root README and every package README. A block followed by a ```text block must print exactly that text
+ * (numbers compared to 4 significant digits), so the docs cannot drift from the code. Fragments that cannot run
+ * alone are fenced as ```ts fragment and skipped.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { transform } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import * as all from './modules.js';
 
-const dir = new URL('.', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.md'));
+const root = new URL('../', import.meta.url);
+const files = [
+  'README.md',
+  ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...readdirSync(new URL('packages/', root)).map((p) => `packages/${p}/README.md`).filter((f) => existsSync(new URL(f, root))),
+];
 
 interface Snippet {
   file: string;
@@ -18,7 +23,7 @@ interface Snippet {
 }
 
 function snippets(file: string): Snippet[] {
-  const text = readFileSync(new URL(file, dir), 'utf8');
+  const text = readFileSync(new URL(file, root), 'utf8');
   const re = /```(ts|text)\n([\s\S]*?)```/g;
   const out: Snippet[] = [];
   for (let m; (m = re.exec(text)); ) {

@@ -8,12 +8,14 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('ChainedScheduler', () => {
-  const golden = describeGolden('chained-scheduler');
-
+  describeGolden('chained-scheduler');
 
   it('steps every scheduler, so their factors multiply', () => {
     const o = opt(1);
-    const s = new ChainedScheduler([new ConstantLR(o, { factor: 0.5, totalIters: 2 }), new ExponentialLR(o, { gamma: 0.5 })]);
+    const s = new ChainedScheduler([
+      new ConstantLR(o, { factor: 0.5, totalIters: 2 }),
+      new ExponentialLR(o, { gamma: 0.5 }),
+    ]);
     const lrs = [s.getLastLr()[0]];
     for (let i = 0; i < 3; i++) {
       s.step();
@@ -34,6 +36,8 @@ describe('ChainedScheduler', () => {
       'ChainedScheduler: schedulers[1] is a ReduceLROnPlateau, whose step needs a metric; it cannot be chained',
     );
     expect(() => new ChainedScheduler([])).toThrow('ChainedScheduler: schedulers must be a non-empty array, got []');
-    expect(() => new ChainedScheduler([a, 5 as never])).toThrow('ChainedScheduler: schedulers[1] must be a scheduler, got 5');
+    expect(() => new ChainedScheduler([a, 5 as never])).toThrow(
+      'ChainedScheduler: schedulers[1] must be a scheduler, got 5',
+    );
   });
 });

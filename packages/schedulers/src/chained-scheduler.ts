@@ -14,10 +14,18 @@ export class ChainedScheduler implements Scheduler {
 
   constructor(schedulers: Scheduler[]) {
     const cls = 'ChainedScheduler';
-    if (!Array.isArray(schedulers) || schedulers.length === 0) fail(cls, `schedulers must be a non-empty array, got ${fmt(schedulers)}`);
+    if (!Array.isArray(schedulers) || schedulers.length === 0) {
+      fail(cls, `schedulers must be a non-empty array, got ${fmt(schedulers)}`);
+    }
     schedulers.forEach((s: unknown, i) => {
-      if (s instanceof ReduceLROnPlateau) fail(cls, `schedulers[${i}] is a ReduceLROnPlateau, whose step needs a metric; it cannot be chained`);
-      const ok = typeof s === 'object' && s !== null && typeof (s as Scheduler).step === 'function' && typeof (s as Scheduler).stateDict === 'function';
+      if (s instanceof ReduceLROnPlateau) {
+        fail(cls, `schedulers[${i}] is a ReduceLROnPlateau, whose step needs a metric; it cannot be chained`);
+      }
+      const ok =
+        typeof s === 'object' &&
+        s !== null &&
+        typeof (s as Scheduler).step === 'function' &&
+        typeof (s as Scheduler).stateDict === 'function';
       if (!ok) fail(cls, `schedulers[${i}] must be a scheduler, got ${fmt(s)}`);
       if (i > 0 && (s as Scheduler).optimizer !== schedulers[0]!.optimizer) {
         fail(cls, `schedulers[${i}] is bound to a different optimizer than schedulers[0]`);
@@ -44,14 +52,20 @@ export class ChainedScheduler implements Scheduler {
 
   /** `lastEpoch`, `lastLr` and each scheduler's own state dict, in order. */
   stateDict(): StateDict {
-    return { lastEpoch: this.lastEpoch, lastLr: [...this.lastLr], schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return {
+      lastEpoch: this.lastEpoch,
+      lastLr: [...this.lastLr],
+      schedulers: this.schedulers.map((s) => s.stateDict()),
+    };
   }
 
   loadStateDict(state: StateDict): void {
     const cls = 'ChainedScheduler';
     const { lastEpoch, lastLr, schedulers } = state ?? {};
     if (typeof lastEpoch !== 'number') fail(cls, `loadStateDict: lastEpoch must be a number, got ${fmt(lastEpoch)}`);
-    if (!Array.isArray(lastLr) || !lastLr.every((x) => typeof x === 'number')) fail(cls, `loadStateDict: lastLr must be an array of numbers, got ${fmt(lastLr)}`);
+    if (!Array.isArray(lastLr) || !lastLr.every((x) => typeof x === 'number')) {
+      fail(cls, `loadStateDict: lastLr must be an array of numbers, got ${fmt(lastLr)}`);
+    }
     if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length) {
       fail(cls, `loadStateDict: expected ${this.schedulers.length} scheduler states, got ${fmt(schedulers)}`);
     }

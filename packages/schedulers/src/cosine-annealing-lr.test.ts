@@ -7,7 +7,6 @@ const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 describe('CosineAnnealingLR', () => {
   const golden = describeGolden('cosine-annealing-lr');
 
-
   // The recursion drifts from the closed form by up to ~1e-14 relative; we match PyTorch to a few ulps, so a
   // 2e-15 tolerance tells the two apart.
   it('follows the recursive form PyTorch uses, not the closed form', () => {
@@ -20,7 +19,9 @@ describe('CosineAnnealingLR', () => {
         c.optimizer.groups.map((g) => etaMin + ((g.lr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2),
       );
       const torch = c.record.lr.flat();
-      const worst = Math.max(...closed.flat().map((x, i) => (x === torch[i] ? 0 : Math.abs(x - torch[i]!) / Math.abs(x))));
+      const worst = Math.max(
+        ...closed.flat().map((x, i) => (x === torch[i] ? 0 : Math.abs(x - torch[i]!) / Math.abs(x))),
+      );
       if (c.name !== 'tMax 33 three groups') expect(worst).toBeGreaterThan(2e-15);
     }
   });
@@ -47,8 +48,14 @@ describe('CosineAnnealingLR', () => {
   });
 
   it('rejects tMax <= 0 and a negative etaMin', () => {
-    expect(() => new CosineAnnealingLR(opt(0.1), { tMax: 0 })).toThrow('CosineAnnealingLR: tMax must be a positive number, got 0');
-    expect(() => new CosineAnnealingLR(opt(0.1), { tMax: -3 })).toThrow('CosineAnnealingLR: tMax must be a positive number, got -3');
-    expect(() => new CosineAnnealingLR(opt(0.1), { tMax: 5, etaMin: -1 })).toThrow('CosineAnnealingLR: etaMin must be a non-negative number, got -1');
+    expect(() => new CosineAnnealingLR(opt(0.1), { tMax: 0 })).toThrow(
+      'CosineAnnealingLR: tMax must be a positive number, got 0',
+    );
+    expect(() => new CosineAnnealingLR(opt(0.1), { tMax: -3 })).toThrow(
+      'CosineAnnealingLR: tMax must be a positive number, got -3',
+    );
+    expect(() => new CosineAnnealingLR(opt(0.1), { tMax: 5, etaMin: -1 })).toThrow(
+      'CosineAnnealingLR: etaMin must be a non-negative number, got -1',
+    );
   });
 });

@@ -5,8 +5,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('CosineAnnealingWarmRestarts', () => {
-  const golden = describeGolden('cosine-annealing-warm-restarts');
-
+  describeGolden('cosine-annealing-warm-restarts');
 
   it('restarts at the initial lr after periods t0, t0·tMult, t0·tMult²', () => {
     const s = new CosineAnnealingWarmRestarts(opt(1), { t0: 2, tMult: 2 });
@@ -32,11 +31,21 @@ describe('CosineAnnealingWarmRestarts', () => {
   });
 
   it('rejects a bad t0, tMult or epoch', () => {
-    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 0 })).toThrow('CosineAnnealingWarmRestarts: t0 must be a positive integer, got 0');
-    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 2.5 })).toThrow('CosineAnnealingWarmRestarts: t0 must be a positive integer, got 2.5');
-    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5, tMult: 0 })).toThrow('CosineAnnealingWarmRestarts: tMult must be an integer >= 1, got 0');
-    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5, tMult: 1.5 })).toThrow('CosineAnnealingWarmRestarts: tMult must be an integer >= 1, got 1.5');
-    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5, etaMin: -0.1 })).toThrow('CosineAnnealingWarmRestarts: etaMin must be a non-negative number, got -0.1');
+    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 0 })).toThrow(
+      'CosineAnnealingWarmRestarts: t0 must be a positive integer, got 0',
+    );
+    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 2.5 })).toThrow(
+      'CosineAnnealingWarmRestarts: t0 must be a positive integer, got 2.5',
+    );
+    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5, tMult: 0 })).toThrow(
+      'CosineAnnealingWarmRestarts: tMult must be an integer >= 1, got 0',
+    );
+    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5, tMult: 1.5 })).toThrow(
+      'CosineAnnealingWarmRestarts: tMult must be an integer >= 1, got 1.5',
+    );
+    expect(() => new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5, etaMin: -0.1 })).toThrow(
+      'CosineAnnealingWarmRestarts: etaMin must be a non-negative number, got -0.1',
+    );
     const s = new CosineAnnealingWarmRestarts(opt(0.1), { t0: 5 });
     expect(() => s.step(-1)).toThrow('CosineAnnealingWarmRestarts: step: epoch must be a non-negative number, got -1');
   });

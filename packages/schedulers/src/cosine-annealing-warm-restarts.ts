@@ -30,7 +30,9 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   constructor(optimizer: OptimizerLike, options: CosineAnnealingWarmRestartsOptions) {
     const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = options ?? ({} as CosineAnnealingWarmRestartsOptions);
     positiveInt('CosineAnnealingWarmRestarts', 't0', t0);
-    if (!isInt(tMult) || tMult < 1) fail('CosineAnnealingWarmRestarts', `tMult must be an integer >= 1, got ${fmt(tMult)}`);
+    if (!isInt(tMult) || tMult < 1) {
+      fail('CosineAnnealingWarmRestarts', `tMult must be an integer >= 1, got ${fmt(tMult)}`);
+    }
     nonNegative('CosineAnnealingWarmRestarts', 'etaMin', etaMin);
     super('CosineAnnealingWarmRestarts', optimizer, lastEpoch);
     this.t0 = t0;

@@ -7,7 +7,6 @@ const sgd = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr, momentu
 describe('CyclicLR', () => {
   const golden = describeGolden('cyclic-lr');
 
-
   // PyTorch 1.13 refuses Adam here; PyTorch 2 cycles β1 with the same formula as momentum. So an Adam-like
   // optimizer must see, in betas[0], exactly the momentum sequence PyTorch gives SGD.
   describe.each(golden.cases.filter((c) => c.recordMomentum))('$name with Adam-like groups', (c) => {
@@ -35,15 +34,27 @@ describe('CyclicLR', () => {
     expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, mode: 'sine' as never })).toThrow(
       "CyclicLR: mode must be one of 'triangular', 'triangular2', 'exp_range', got 'sine'",
     );
-    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, stepSizeUp: 0 })).toThrow('CyclicLR: stepSizeUp must be a positive number, got 0');
-    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, stepSizeDown: -2 })).toThrow('CyclicLR: stepSizeDown must be a positive number, got -2');
-    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, gamma: 0 })).toThrow('CyclicLR: gamma must be a positive number, got 0');
-    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, scaleFn: 2 as never })).toThrow('CyclicLR: scaleFn must be a function, got 2');
+    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, stepSizeUp: 0 })).toThrow(
+      'CyclicLR: stepSizeUp must be a positive number, got 0',
+    );
+    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, stepSizeDown: -2 })).toThrow(
+      'CyclicLR: stepSizeDown must be a positive number, got -2',
+    );
+    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, gamma: 0 })).toThrow(
+      'CyclicLR: gamma must be a positive number, got 0',
+    );
+    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, scaleFn: 2 as never })).toThrow(
+      'CyclicLR: scaleFn must be a function, got 2',
+    );
     expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: 1, scaleMode: 'epoch' as never })).toThrow(
       "CyclicLR: scaleMode must be one of 'cycle', 'iterations', got 'epoch'",
     );
-    expect(() => new CyclicLR(o, { baseLr: [0.1, 0.2], maxLr: 1 })).toThrow('CyclicLR: expected 1 values for baseLr (one per param group), got 2');
-    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: -1 })).toThrow('CyclicLR: maxLr must be a non-negative number, got -1');
+    expect(() => new CyclicLR(o, { baseLr: [0.1, 0.2], maxLr: 1 })).toThrow(
+      'CyclicLR: expected 1 values for baseLr (one per param group), got 2',
+    );
+    expect(() => new CyclicLR(o, { baseLr: 0.1, maxLr: -1 })).toThrow(
+      'CyclicLR: maxLr must be a non-negative number, got -1',
+    );
     expect(() => new CyclicLR({ paramGroups: [{ lr: 0.1 }] }, { baseLr: 0.1, maxLr: 1 })).toThrow(
       'CyclicLR: optimizer must support momentum with `cycleMomentum` option enabled',
     );

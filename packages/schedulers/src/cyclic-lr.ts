@@ -1,7 +1,18 @@
 import { LRScheduler } from './lr-scheduler.js';
 import { momentumKey, setMomentum, type MomentumKey } from './momentum.js';
 import type { OptimizerLike } from './types.js';
-import { boolean, fail, fmt, func, lastEpochArg, nonNegative, oneOf, paramGroups, perGroup, positive } from './validate.js';
+import {
+  boolean,
+  fail,
+  fmt,
+  func,
+  lastEpochArg,
+  nonNegative,
+  oneOf,
+  paramGroups,
+  perGroup,
+  positive,
+} from './validate.js';
 
 export type CyclicLRMode = 'triangular' | 'triangular2' | 'exp_range';
 export type CyclicLRScaleMode = 'cycle' | 'iterations';
@@ -95,7 +106,9 @@ export class CyclicLR extends LRScheduler {
   private scale(x: number): number {
     if (this.scaleFn) {
       const v = this.scaleFn(x);
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(this.name, `scaleFn returned ${fmt(v)} for ${x}; expected a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        fail(this.name, `scaleFn returned ${fmt(v)} for ${x}; expected a finite number`);
+      }
       return v;
     }
     if (this.mode === 'triangular') return 1;

@@ -12,7 +12,10 @@ export { MultiStepLR, type MultiStepLROptions } from './multi-step-lr.js';
 export { ExponentialLR, type ExponentialLROptions } from './exponential-lr.js';
 export { PolynomialLR, type PolynomialLROptions } from './polynomial-lr.js';
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './cosine-annealing-lr.js';
-export { CosineAnnealingWarmRestarts, type CosineAnnealingWarmRestartsOptions } from './cosine-annealing-warm-restarts.js';
+export {
+  CosineAnnealingWarmRestarts,
+  type CosineAnnealingWarmRestartsOptions,
+} from './cosine-annealing-warm-restarts.js';
 
 // Warmup
 export { LinearLR, type LinearLROptions } from './linear-lr.js';

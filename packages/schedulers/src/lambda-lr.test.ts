@@ -5,8 +5,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('LambdaLR', () => {
-  const golden = describeGolden('lambda-lr');
-
+  describeGolden('lambda-lr');
 
   it('sets lr = initialLr · lrLambda(epoch)', () => {
     const s = new LambdaLR(opt(0.5, 2), { lrLambda: [(e) => e + 1, (e) => 1 / (e + 1)] });
@@ -26,9 +25,15 @@ describe('LambdaLR', () => {
   });
 
   it('rejects a missing function, a wrong count, and a lambda returning a non-number', () => {
-    expect(() => new LambdaLR(opt(0.1), {} as never)).toThrow('LambdaLR: lrLambda must be a function or an array of functions, got undefined');
-    expect(() => new LambdaLR(opt(0.1, 0.2), { lrLambda: [() => 1] })).toThrow('LambdaLR: expected 2 lrLambda functions (one per param group), got 1');
-    expect(() => new LambdaLR(opt(0.1), { lrLambda: [3 as never] })).toThrow('LambdaLR: lrLambda[0] must be a function, got 3');
+    expect(() => new LambdaLR(opt(0.1), {} as never)).toThrow(
+      'LambdaLR: lrLambda must be a function or an array of functions, got undefined',
+    );
+    expect(() => new LambdaLR(opt(0.1, 0.2), { lrLambda: [() => 1] })).toThrow(
+      'LambdaLR: expected 2 lrLambda functions (one per param group), got 1',
+    );
+    expect(() => new LambdaLR(opt(0.1), { lrLambda: [3 as never] })).toThrow(
+      'LambdaLR: lrLambda[0] must be a function, got 3',
+    );
     expect(() => new LambdaLR(opt(0.1), { lrLambda: (() => 'x') as never })).toThrow(
       "LambdaLR: lrLambda for paramGroups[0] returned 'x' at epoch 0; expected a finite number",
     );

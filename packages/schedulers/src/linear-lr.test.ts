@@ -5,8 +5,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('LinearLR', () => {
-  const golden = describeGolden('linear-lr');
-
+  describeGolden('linear-lr');
 
   it('defaults to startFactor 1/3, endFactor 1, totalIters 5', () => {
     const s = new LinearLR(opt(0.3));
@@ -22,8 +21,14 @@ describe('LinearLR', () => {
 
   it('rejects factors outside their ranges and a bad totalIters', () => {
     expect(() => new LinearLR(opt(0.1), { startFactor: 0 })).toThrow('LinearLR: startFactor must be in (0, 1], got 0');
-    expect(() => new LinearLR(opt(0.1), { startFactor: 1.5 })).toThrow('LinearLR: startFactor must be in (0, 1], got 1.5');
-    expect(() => new LinearLR(opt(0.1), { endFactor: -0.1 })).toThrow('LinearLR: endFactor must be in [0, 1], got -0.1');
-    expect(() => new LinearLR(opt(0.1), { totalIters: 0 })).toThrow('LinearLR: totalIters must be a positive integer, got 0');
+    expect(() => new LinearLR(opt(0.1), { startFactor: 1.5 })).toThrow(
+      'LinearLR: startFactor must be in (0, 1], got 1.5',
+    );
+    expect(() => new LinearLR(opt(0.1), { endFactor: -0.1 })).toThrow(
+      'LinearLR: endFactor must be in [0, 1], got -0.1',
+    );
+    expect(() => new LinearLR(opt(0.1), { totalIters: 0 })).toThrow(
+      'LinearLR: totalIters must be a positive integer, got 0',
+    );
   });
 });

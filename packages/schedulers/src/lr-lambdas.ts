@@ -16,7 +16,9 @@ export abstract class LrLambdaScheduler extends LRScheduler {
   constructor(name: string, optimizer: OptimizerLike, lrLambda: unknown, lastEpoch: number = -1) {
     const n = paramGroups(name, optimizer).length;
     if (Array.isArray(lrLambda)) {
-      if (lrLambda.length !== n) fail(name, `expected ${n} lrLambda functions (one per param group), got ${lrLambda.length}`);
+      if (lrLambda.length !== n) {
+        fail(name, `expected ${n} lrLambda functions (one per param group), got ${lrLambda.length}`);
+      }
       lrLambda.forEach((f, i) => {
         if (typeof f !== 'function') fail(name, `lrLambda[${i}] must be a function, got ${fmt(f)}`);
       });
@@ -24,14 +26,19 @@ export abstract class LrLambdaScheduler extends LRScheduler {
       fail(name, `lrLambda must be a function or an array of functions, got ${fmt(lrLambda)}`);
     }
     super(name, optimizer, lastEpoch);
-    this.lrLambdas = Array.isArray(lrLambda) ? [...(lrLambda as LrLambda[])] : new Array<LrLambda>(n).fill(lrLambda as LrLambda);
+    this.lrLambdas = Array.isArray(lrLambda)
+      ? [...(lrLambda as LrLambda[])]
+      : new Array<LrLambda>(n).fill(lrLambda as LrLambda);
   }
 
   /** The factor of param group `i` at the current epoch, checked to be a finite number. */
   protected factor(i: number): number {
     const v = this.lrLambdas[i]!(this.lastEpoch);
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      fail(this.name, `lrLambda for paramGroups[${i}] returned ${fmt(v)} at epoch ${this.lastEpoch}; expected a finite number`);
+      fail(
+        this.name,
+        `lrLambda for paramGroups[${i}] returned ${fmt(v)} at epoch ${this.lastEpoch}; expected a finite number`,
+      );
     }
     return v;
   }

@@ -3,7 +3,9 @@ import { ExponentialLR } from './exponential-lr.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { StepLR } from './step-lr.js';
 
-const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) as { lr: number; [k: string]: unknown }[] });
+const opt = (...lrs: number[]) => ({
+  paramGroups: lrs.map((lr) => ({ lr })) as { lr: number; [k: string]: unknown }[],
+});
 
 describe('LRScheduler', () => {
   it('records initialLr in each group and performs step 0 at construction', () => {
@@ -33,12 +35,18 @@ describe('LRScheduler', () => {
   });
 
   it('validates the optimizer', () => {
-    expect(() => new StepLR({} as never, { stepSize: 2 })).toThrow('StepLR: optimizer must have a non-empty paramGroups array, got undefined');
-    expect(() => new StepLR({ paramGroups: [] }, { stepSize: 2 })).toThrow('StepLR: optimizer must have a non-empty paramGroups array, got []');
+    expect(() => new StepLR({} as never, { stepSize: 2 })).toThrow(
+      'StepLR: optimizer must have a non-empty paramGroups array, got undefined',
+    );
+    expect(() => new StepLR({ paramGroups: [] }, { stepSize: 2 })).toThrow(
+      'StepLR: optimizer must have a non-empty paramGroups array, got []',
+    );
     expect(() => new StepLR({ paramGroups: [{ lr: '0.1' }] } as never, { stepSize: 2 })).toThrow(
       "StepLR: paramGroups[0].lr must be a finite number, got '0.1'",
     );
-    expect(() => new StepLR(null as never, { stepSize: 2 })).toThrow('StepLR: optimizer must have a non-empty paramGroups array, got undefined');
+    expect(() => new StepLR(null as never, { stepSize: 2 })).toThrow(
+      'StepLR: optimizer must have a non-empty paramGroups array, got undefined',
+    );
   });
 
   it('jumps with step(epoch) using the closed form, and rejects a bad epoch', () => {
@@ -61,9 +69,15 @@ describe('LRScheduler', () => {
     const sd = s.stateDict();
     (sd.baseLrs as number[])[0] = 99;
     expect(s.baseLrs).toEqual([1, 2]);
-    expect(() => s.loadStateDict({ ...s.stateDict(), extra: 1 })).toThrow("StepLR: loadStateDict: unexpected key 'extra'");
-    expect(() => s.loadStateDict({ ...s.stateDict(), gamma: 'big' })).toThrow("StepLR: loadStateDict: 'gamma' must be a number, got 'big'");
-    expect(() => s.loadStateDict({ ...s.stateDict(), baseLrs: 1 })).toThrow("StepLR: loadStateDict: 'baseLrs' must be an array, got 1");
+    expect(() => s.loadStateDict({ ...s.stateDict(), extra: 1 })).toThrow(
+      "StepLR: loadStateDict: unexpected key 'extra'",
+    );
+    expect(() => s.loadStateDict({ ...s.stateDict(), gamma: 'big' })).toThrow(
+      "StepLR: loadStateDict: 'gamma' must be a number, got 'big'",
+    );
+    expect(() => s.loadStateDict({ ...s.stateDict(), baseLrs: 1 })).toThrow(
+      "StepLR: loadStateDict: 'baseLrs' must be an array, got 1",
+    );
     expect(() => s.loadStateDict(null as never)).toThrow('StepLR: loadStateDict: state must be an object, got null');
   });
 

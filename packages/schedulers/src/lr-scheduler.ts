@@ -39,7 +39,10 @@ export abstract class LRScheduler implements Scheduler {
     } else {
       groups.forEach((g, i) => {
         if (typeof g.initialLr !== 'number') {
-          fail(name, `paramGroups[${i}].initialLr is not set, which resuming an optimizer (lastEpoch = ${lastEpoch}) requires`);
+          fail(
+            name,
+            `paramGroups[${i}].initialLr is not set, which resuming an optimizer (lastEpoch = ${lastEpoch}) requires`,
+          );
         }
       });
     }

@@ -11,12 +11,16 @@ describe('momentumKey', () => {
     const bare: ParamGroup[] = [{ lr: 1 }];
     expect(momentumKey('X', { paramGroups: bare, defaults: { momentum: 0.9 } }, bare)).toBe('momentum');
     const mixed: ParamGroup[] = [{ lr: 1, momentum: 0.9 }, { lr: 1 }];
-    expect(() => momentumKey('X', { paramGroups: mixed }, mixed)).toThrow('X: optimizer must support momentum with `cycleMomentum` option enabled');
+    expect(() => momentumKey('X', { paramGroups: mixed }, mixed)).toThrow(
+      'X: optimizer must support momentum with `cycleMomentum` option enabled',
+    );
   });
 
   it('rejects betas that are not an array', () => {
     const bad: ParamGroup[] = [{ lr: 1, betas: 0.9 }];
-    expect(() => momentumKey('X', { paramGroups: bad }, bad)).toThrow('X: paramGroups[0].betas must be a non-empty array, got 0.9');
+    expect(() => momentumKey('X', { paramGroups: bad }, bad)).toThrow(
+      'X: paramGroups[0].betas must be a non-empty array, got 0.9',
+    );
   });
 
   it('setMomentum writes momentum, or betas[0] in a fresh array', () => {

@@ -13,10 +13,13 @@ export type MomentumKey = 'momentum' | 'betas';
  */
 export function momentumKey(cls: string, optimizer: OptimizerLike, groups: ParamGroup[]): MomentumKey {
   const defaults = optimizer.defaults;
-  const has = (key: string) => (typeof defaults === 'object' && defaults !== null && key in defaults) || groups.every((g) => key in g);
+  const has = (key: string) =>
+    (typeof defaults === 'object' && defaults !== null && key in defaults) || groups.every((g) => key in g);
   if (has('betas')) {
     groups.forEach((g, i) => {
-      if (!Array.isArray(g.betas) || g.betas.length === 0) fail(cls, `paramGroups[${i}].betas must be a non-empty array, got ${fmt(g.betas)}`);
+      if (!Array.isArray(g.betas) || g.betas.length === 0) {
+        fail(cls, `paramGroups[${i}].betas must be a non-empty array, got ${fmt(g.betas)}`);
+      }
     });
     return 'betas';
   }

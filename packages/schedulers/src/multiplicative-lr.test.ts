@@ -5,8 +5,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('MultiplicativeLR', () => {
-  const golden = describeGolden('multiplicative-lr');
-
+  describeGolden('multiplicative-lr');
 
   it('multiplies the current lr by lrLambda(epoch) from epoch 1 on', () => {
     const s = new MultiplicativeLR(opt(1), { lrLambda: (e) => e + 1 });

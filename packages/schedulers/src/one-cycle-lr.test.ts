@@ -7,7 +7,6 @@ const sgd = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr, momentu
 describe('OneCycleLR', () => {
   const golden = describeGolden('one-cycle-lr');
 
-
   it("throws PyTorch's message when stepped past totalSteps, and the failed step changes nothing", () => {
     const { totalSteps, stepsTaken, message } = golden.errors!.oneCycleOverstep!;
     const o = sgd(0.1);
@@ -23,10 +22,33 @@ describe('OneCycleLR', () => {
 
   it('writes initialLr, maxLr, minLr and the momentum bounds into each group', () => {
     const o = sgd(1, 1);
-    new OneCycleLR(o, { maxLr: [0.5, 1], totalSteps: 10, divFactor: 5, finalDivFactor: 10, maxMomentum: 0.9, baseMomentum: [0.8, 0.7] });
+    new OneCycleLR(o, {
+      maxLr: [0.5, 1],
+      totalSteps: 10,
+      divFactor: 5,
+      finalDivFactor: 10,
+      maxMomentum: 0.9,
+      baseMomentum: [0.8, 0.7],
+    });
     expect(o.paramGroups).toEqual([
-      { lr: expect.closeTo(0.1, 15), momentum: 0.9, initialLr: 0.1, maxLr: 0.5, minLr: 0.01, maxMomentum: 0.9, baseMomentum: 0.8 },
-      { lr: expect.closeTo(0.2, 15), momentum: 0.9, initialLr: 0.2, maxLr: 1, minLr: 0.02, maxMomentum: 0.9, baseMomentum: 0.7 },
+      {
+        lr: expect.closeTo(0.1, 15),
+        momentum: 0.9,
+        initialLr: 0.1,
+        maxLr: 0.5,
+        minLr: 0.01,
+        maxMomentum: 0.9,
+        baseMomentum: 0.8,
+      },
+      {
+        lr: expect.closeTo(0.2, 15),
+        momentum: 0.9,
+        initialLr: 0.2,
+        maxLr: 1,
+        minLr: 0.02,
+        maxMomentum: 0.9,
+        baseMomentum: 0.7,
+      },
     ]);
   });
 
@@ -53,19 +75,33 @@ describe('OneCycleLR', () => {
 
   it('rejects invalid arguments with messages naming them', () => {
     const o = sgd(0.1);
-    expect(() => new OneCycleLR(o, { maxLr: 0.1 })).toThrow('OneCycleLR: you must define either totalSteps OR (epochs AND stepsPerEpoch)');
-    expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 0 })).toThrow('OneCycleLR: totalSteps must be a positive integer, got 0');
-    expect(() => new OneCycleLR(o, { maxLr: 0.1, epochs: 3 })).toThrow('OneCycleLR: stepsPerEpoch must be a positive integer, got undefined');
-    expect(() => new OneCycleLR(o, { maxLr: 0.1, epochs: 0, stepsPerEpoch: 3 })).toThrow('OneCycleLR: epochs must be a positive integer, got 0');
-    expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, pctStart: 1.2 })).toThrow('OneCycleLR: pctStart must be in [0, 1], got 1.2');
+    expect(() => new OneCycleLR(o, { maxLr: 0.1 })).toThrow(
+      'OneCycleLR: you must define either totalSteps OR (epochs AND stepsPerEpoch)',
+    );
+    expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 0 })).toThrow(
+      'OneCycleLR: totalSteps must be a positive integer, got 0',
+    );
+    expect(() => new OneCycleLR(o, { maxLr: 0.1, epochs: 3 })).toThrow(
+      'OneCycleLR: stepsPerEpoch must be a positive integer, got undefined',
+    );
+    expect(() => new OneCycleLR(o, { maxLr: 0.1, epochs: 0, stepsPerEpoch: 3 })).toThrow(
+      'OneCycleLR: epochs must be a positive integer, got 0',
+    );
+    expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, pctStart: 1.2 })).toThrow(
+      'OneCycleLR: pctStart must be in [0, 1], got 1.2',
+    );
     expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never })).toThrow(
       "OneCycleLR: annealStrategy must be one of 'cos', 'linear', got 'exp'",
     );
     expect(() => new OneCycleLR(o, { maxLr: [0.1, 0.2], totalSteps: 10 })).toThrow(
       'OneCycleLR: expected 1 values for maxLr (one per param group), got 2',
     );
-    expect(() => new OneCycleLR(o, { maxLr: -1, totalSteps: 10 })).toThrow('OneCycleLR: maxLr must be a positive number, got -1');
-    expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, divFactor: 0 })).toThrow('OneCycleLR: divFactor must be a positive number, got 0');
+    expect(() => new OneCycleLR(o, { maxLr: -1, totalSteps: 10 })).toThrow(
+      'OneCycleLR: maxLr must be a positive number, got -1',
+    );
+    expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, divFactor: 0 })).toThrow(
+      'OneCycleLR: divFactor must be a positive number, got 0',
+    );
     expect(() => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, pctStart: 0.1 })).toThrow(
       'OneCycleLR: phase 0 of the cycle spans no steps (it starts and ends at step 0)',
     );

@@ -1,8 +1,26 @@
 import { LRScheduler } from './lr-scheduler.js';
 import { momentumKey, setMomentum, type MomentumKey } from './momentum.js';
-import { annealFunction, locatePhase, oneCyclePhases, type AnnealStrategy, type OneCyclePhase } from './one-cycle-phases.js';
+import {
+  annealFunction,
+  locatePhase,
+  oneCyclePhases,
+  type AnnealStrategy,
+  type OneCyclePhase,
+} from './one-cycle-phases.js';
 import type { OptimizerLike } from './types.js';
-import { boolean, fail, groupNumber, inRange, lastEpochArg, nonNegative, oneOf, paramGroups, perGroup, positive, positiveInt } from './validate.js';
+import {
+  boolean,
+  fail,
+  groupNumber,
+  inRange,
+  lastEpochArg,
+  nonNegative,
+  oneOf,
+  paramGroups,
+  perGroup,
+  positive,
+  positiveInt,
+} from './validate.js';
 
 export interface OneCycleLROptions {
   /** Peak learning rate, for all groups or one per group. */
@@ -50,10 +68,13 @@ export class OneCycleLR extends LRScheduler {
     const o = options ?? ({} as OneCycleLROptions);
     const groups = paramGroups(cls, optimizer);
     const lastEpoch = lastEpochArg(cls, o.lastEpoch ?? -1);
-    let totalSteps: number;
-    if (o.totalSteps !== undefined) totalSteps = positiveInt(cls, 'totalSteps', o.totalSteps);
-    else if (o.epochs === undefined && o.stepsPerEpoch === undefined) fail(cls, 'you must define either totalSteps OR (epochs AND stepsPerEpoch)');
-    else totalSteps = positiveInt(cls, 'epochs', o.epochs) * positiveInt(cls, 'stepsPerEpoch', o.stepsPerEpoch);
+    if (o.totalSteps === undefined && o.epochs === undefined && o.stepsPerEpoch === undefined) {
+      fail(cls, 'you must define either totalSteps OR (epochs AND stepsPerEpoch)');
+    }
+    const totalSteps =
+      o.totalSteps !== undefined
+        ? positiveInt(cls, 'totalSteps', o.totalSteps)
+        : positiveInt(cls, 'epochs', o.epochs) * positiveInt(cls, 'stepsPerEpoch', o.stepsPerEpoch);
     const pctStart = inRange(cls, 'pctStart', o.pctStart ?? 0.3, '[0, 1]');
     const annealStrategy = oneOf(cls, 'annealStrategy', o.annealStrategy ?? 'cos', ['cos', 'linear'] as const);
     const cycleMomentum = boolean(cls, 'cycleMomentum', o.cycleMomentum ?? true);
@@ -91,7 +112,12 @@ export class OneCycleLR extends LRScheduler {
   protected getLr(): number[] {
     const step = this.lastEpoch;
     if (step > this.totalSteps) {
-      fail(this.name, `Tried to step ${step + 1} times. The specified number of total steps is ${this.totalSteps}; give a larger totalSteps (or epochs · stepsPerEpoch)`);
+      fail(
+        this.name,
+        `Tried to step ${step + 1} times. The specified number of total steps is ${
+          this.totalSteps
+        }; give a larger totalSteps (or epochs · stepsPerEpoch)`,
+      );
     }
     const anneal = annealFunction(this.annealStrategy);
     const { phase, pct } = locatePhase(this.name, this.phases, step);

@@ -33,13 +33,31 @@ export function oneCyclePhases(totalSteps: number, pctStart: number, threePhase:
   if (!threePhase) {
     return [
       warmup,
-      { endStep: totalSteps - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+      {
+        endStep: totalSteps - 1,
+        startLr: 'maxLr',
+        endLr: 'minLr',
+        startMomentum: 'baseMomentum',
+        endMomentum: 'maxMomentum',
+      },
     ];
   }
   return [
     warmup,
-    { endStep: 2 * pctStart * totalSteps - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-    { endStep: totalSteps - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
+    {
+      endStep: 2 * pctStart * totalSteps - 2,
+      startLr: 'maxLr',
+      endLr: 'initialLr',
+      startMomentum: 'baseMomentum',
+      endMomentum: 'maxMomentum',
+    },
+    {
+      endStep: totalSteps - 1,
+      startLr: 'initialLr',
+      endLr: 'minLr',
+      startMomentum: 'maxMomentum',
+      endMomentum: 'maxMomentum',
+    },
   ];
 }
 
@@ -62,13 +80,20 @@ export function annealFunction(strategy: AnnealStrategy): (start: number, end: n
  * The phase holding `step` and how far through it `step` is (the last phase also takes steps beyond its end).
  * A phase that spans no steps (e.g. pctStart·T = 1) cannot be interpolated: PyTorch divides by zero there.
  */
-export function locatePhase(cls: string, phases: readonly OneCyclePhase[], step: number): { phase: OneCyclePhase; pct: number } {
+export function locatePhase(
+  cls: string,
+  phases: readonly OneCyclePhase[],
+  step: number,
+): { phase: OneCyclePhase; pct: number } {
   let startStep = 0;
   for (let i = 0; i < phases.length; i++) {
     const phase = phases[i]!;
     if (step <= phase.endStep || i === phases.length - 1) {
       if (phase.endStep === startStep) {
-        fail(cls, `phase ${i} of the cycle spans no steps (it starts and ends at step ${startStep}); change pctStart or the total number of steps`);
+        fail(
+          cls,
+          `phase ${i} of the cycle spans no steps (it starts and ends at step ${startStep}); change pctStart or the total number of steps`,
+        );
       }
       return { phase, pct: (step - startStep) / (phase.endStep - startStep) };
     }

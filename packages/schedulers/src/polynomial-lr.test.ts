@@ -5,8 +5,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('PolynomialLR', () => {
-  const golden = describeGolden('polynomial-lr');
-
+  describeGolden('polynomial-lr');
 
   it('reaches zero at totalIters and stays there', () => {
     const s = new PolynomialLR(opt(1), { totalIters: 4, power: 2 });
@@ -19,7 +18,11 @@ describe('PolynomialLR', () => {
   });
 
   it('rejects a bad totalIters or power', () => {
-    expect(() => new PolynomialLR(opt(0.1), { totalIters: 0 })).toThrow('PolynomialLR: totalIters must be a positive integer, got 0');
-    expect(() => new PolynomialLR(opt(0.1), { power: -1 })).toThrow('PolynomialLR: power must be a non-negative number, got -1');
+    expect(() => new PolynomialLR(opt(0.1), { totalIters: 0 })).toThrow(
+      'PolynomialLR: totalIters must be a positive integer, got 0',
+    );
+    expect(() => new PolynomialLR(opt(0.1), { power: -1 })).toThrow(
+      'PolynomialLR: power must be a non-negative number, got -1',
+    );
   });
 });

@@ -23,7 +23,10 @@ function blocks(): { line: number; code: string; output?: string }[] {
 /** `import { a, b } from '@nn/schedulers'` → `const { a, b } = __schedulers`. */
 function rewriteImports(code: string): string {
   return code.replace(/import\s*\{([^}]*)\}\s*from\s*'@nn\/schedulers';?/g, (_, names: string) => {
-    const list = names.split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '));
+    const list = names
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n && !n.startsWith('type '));
     return `const { ${list.join(', ')} } = __schedulers;`;
   });
 }

@@ -5,8 +5,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('ReduceLROnPlateau', () => {
-  const golden = describeGolden('reduce-lr-on-plateau');
-
+  describeGolden('reduce-lr-on-plateau');
 
   it('reduces after more than patience epochs without improvement, then cools down', () => {
     const o = opt(1);
@@ -52,16 +51,30 @@ describe('ReduceLROnPlateau', () => {
   it('rejects invalid arguments with messages naming them', () => {
     const o = opt(0.1);
     expect(() => new ReduceLROnPlateau(o, { factor: 1 })).toThrow('ReduceLROnPlateau: factor must be in [0, 1), got 1');
-    expect(() => new ReduceLROnPlateau(o, { factor: 1.5 })).toThrow('ReduceLROnPlateau: factor must be in [0, 1), got 1.5');
-    expect(() => new ReduceLROnPlateau(o, { mode: 'avg' as never })).toThrow("ReduceLROnPlateau: mode must be one of 'min', 'max', got 'avg'");
+    expect(() => new ReduceLROnPlateau(o, { factor: 1.5 })).toThrow(
+      'ReduceLROnPlateau: factor must be in [0, 1), got 1.5',
+    );
+    expect(() => new ReduceLROnPlateau(o, { mode: 'avg' as never })).toThrow(
+      "ReduceLROnPlateau: mode must be one of 'min', 'max', got 'avg'",
+    );
     expect(() => new ReduceLROnPlateau(o, { thresholdMode: 'pct' as never })).toThrow(
       "ReduceLROnPlateau: thresholdMode must be one of 'rel', 'abs', got 'pct'",
     );
-    expect(() => new ReduceLROnPlateau(o, { patience: -1 })).toThrow('ReduceLROnPlateau: patience must be a non-negative integer, got -1');
-    expect(() => new ReduceLROnPlateau(o, { cooldown: 0.5 })).toThrow('ReduceLROnPlateau: cooldown must be a non-negative integer, got 0.5');
-    expect(() => new ReduceLROnPlateau(o, { threshold: -1 })).toThrow('ReduceLROnPlateau: threshold must be a non-negative number, got -1');
-    expect(() => new ReduceLROnPlateau(o, { minLr: [0, 0] })).toThrow('ReduceLROnPlateau: expected 1 values for minLr (one per param group), got 2');
-    expect(() => new ReduceLROnPlateau(o).step('low' as never)).toThrow("ReduceLROnPlateau: step: metric must be a number, got 'low'");
+    expect(() => new ReduceLROnPlateau(o, { patience: -1 })).toThrow(
+      'ReduceLROnPlateau: patience must be a non-negative integer, got -1',
+    );
+    expect(() => new ReduceLROnPlateau(o, { cooldown: 0.5 })).toThrow(
+      'ReduceLROnPlateau: cooldown must be a non-negative integer, got 0.5',
+    );
+    expect(() => new ReduceLROnPlateau(o, { threshold: -1 })).toThrow(
+      'ReduceLROnPlateau: threshold must be a non-negative number, got -1',
+    );
+    expect(() => new ReduceLROnPlateau(o, { minLr: [0, 0] })).toThrow(
+      'ReduceLROnPlateau: expected 1 values for minLr (one per param group), got 2',
+    );
+    expect(() => new ReduceLROnPlateau(o).step('low' as never)).toThrow(
+      "ReduceLROnPlateau: step: metric must be a number, got 'low'",
+    );
     const s = new ReduceLROnPlateau(o);
     expect(() => s.loadStateDict({ ...s.stateDict(), mode: 'avg' })).toThrow(
       "ReduceLROnPlateau: loadStateDict: mode must be one of 'min', 'max', got 'avg'",

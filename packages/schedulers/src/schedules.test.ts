@@ -24,7 +24,11 @@ const golden = (file: string, name: string): GoldenCase => {
 /** The schedule's values at steps 0..n−1 next to the first param group of a PyTorch sequence. */
 function expectSequence(f: Schedule, c: GoldenCase, n = c.record.lr.length, group = 0): void {
   const torch = c.record.lr.slice(0, n).map((row) => row[group]!);
-  expectClose(torch.map((_, t) => f(t)), torch, c.name);
+  expectClose(
+    torch.map((_, t) => f(t)),
+    torch,
+    c.name,
+  );
 }
 
 describe('pure schedules against PyTorch schedulers (closed forms)', () => {
@@ -39,7 +43,10 @@ describe('pure schedules against PyTorch schedulers (closed forms)', () => {
   });
 
   it('exponentialDecaySchedule is ExponentialLR, and with staircase StepLR', () => {
-    expectSequence(exponentialDecaySchedule({ initValue: 0.1, transitionSteps: 1, decayRate: 0.9 }), golden('exponential-lr', 'gamma 0.9'));
+    expectSequence(
+      exponentialDecaySchedule({ initValue: 0.1, transitionSteps: 1, decayRate: 0.9 }),
+      golden('exponential-lr', 'gamma 0.9'),
+    );
     expectSequence(
       exponentialDecaySchedule({ initValue: 0.1, transitionSteps: 3, decayRate: 0.5, staircase: true }),
       golden('step-lr', 'basic'),
@@ -47,32 +54,63 @@ describe('pure schedules against PyTorch schedulers (closed forms)', () => {
   });
 
   it('polynomialSchedule with endValue 0 is PolynomialLR', () => {
-    expectSequence(polynomialSchedule({ initValue: 1, endValue: 0, power: 2, transitionSteps: 20 }), golden('polynomial-lr', 'power 2 over 20'));
-    expectSequence(polynomialSchedule({ initValue: 0.1, endValue: 0, power: 0.5, transitionSteps: 15 }), golden('polynomial-lr', 'power 0.5 over 15'));
+    expectSequence(
+      polynomialSchedule({ initValue: 1, endValue: 0, power: 2, transitionSteps: 20 }),
+      golden('polynomial-lr', 'power 2 over 20'),
+    );
+    expectSequence(
+      polynomialSchedule({ initValue: 0.1, endValue: 0, power: 0.5, transitionSteps: 15 }),
+      golden('polynomial-lr', 'power 0.5 over 15'),
+    );
   });
 
   it('linearSchedule is LinearLR', () => {
-    expectSequence(linearSchedule({ initValue: 0.01, endValue: 0.1, transitionSteps: 10 }), golden('linear-lr', 'warmup from 0.1 over 10'));
-    expectSequence(linearSchedule({ initValue: 1, endValue: 0.2, transitionSteps: 20 }), golden('linear-lr', 'decay to 0.2 over 20'));
+    expectSequence(
+      linearSchedule({ initValue: 0.01, endValue: 0.1, transitionSteps: 10 }),
+      golden('linear-lr', 'warmup from 0.1 over 10'),
+    );
+    expectSequence(
+      linearSchedule({ initValue: 1, endValue: 0.2, transitionSteps: 20 }),
+      golden('linear-lr', 'decay to 0.2 over 20'),
+    );
   });
 
   it('cosineDecaySchedule is CosineAnnealingLR up to tMax', () => {
-    expectSequence(cosineDecaySchedule({ initValue: 0.1, decaySteps: 7, alpha: 0.01 }), golden('cosine-annealing-lr', 'tMax 7 etaMin 0.001'), 8);
-    expectSequence(cosineDecaySchedule({ initValue: 0.1, decaySteps: 10 }), golden('cosine-annealing-lr', 'tMax 10 over five periods'), 11);
+    expectSequence(
+      cosineDecaySchedule({ initValue: 0.1, decaySteps: 7, alpha: 0.01 }),
+      golden('cosine-annealing-lr', 'tMax 7 etaMin 0.001'),
+      8,
+    );
+    expectSequence(
+      cosineDecaySchedule({ initValue: 0.1, decaySteps: 10 }),
+      golden('cosine-annealing-lr', 'tMax 10 over five periods'),
+      11,
+    );
   });
 
   it('warmupCosineDecaySchedule and joinSchedules are SequentialLR(LinearLR, CosineAnnealingLR)', () => {
     const c = golden('sequential-lr', 'linear warmup then cosine');
-    expectSequence(warmupCosineDecaySchedule({ initValue: 0.01, peakValue: 0.1, warmupSteps: 5, decaySteps: 25 }), c, 26);
+    expectSequence(
+      warmupCosineDecaySchedule({ initValue: 0.01, peakValue: 0.1, warmupSteps: 5, decaySteps: 25 }),
+      c,
+      26,
+    );
     const joined = joinSchedules(
-      [linearSchedule({ initValue: 0.01, endValue: 0.1, transitionSteps: 5 }), cosineDecaySchedule({ initValue: 0.1, decaySteps: 20 })],
+      [
+        linearSchedule({ initValue: 0.01, endValue: 0.1, transitionSteps: 5 }),
+        cosineDecaySchedule({ initValue: 0.1, decaySteps: 20 }),
+      ],
       [5],
     );
     expectSequence(joined, c, 26);
   });
 
   it("oneCycleSchedule is OneCycleLR's learning rate", () => {
-    expectSequence(oneCycleSchedule({ totalSteps: 100, peakValue: 0.1 }), golden('one-cycle-lr', 'cos, SGD momentum'), 100);
+    expectSequence(
+      oneCycleSchedule({ totalSteps: 100, peakValue: 0.1 }),
+      golden('one-cycle-lr', 'cos, SGD momentum'),
+      100,
+    );
     expectSequence(
       oneCycleSchedule({ totalSteps: 100, peakValue: 0.02, annealStrategy: 'linear' }),
       golden('one-cycle-lr', 'linear, per-group maxLr, epochs x stepsPerEpoch'),
@@ -80,7 +118,14 @@ describe('pure schedules against PyTorch schedulers (closed forms)', () => {
       1,
     );
     expectSequence(
-      oneCycleSchedule({ totalSteps: 60, peakValue: 0.05, threePhase: true, pctStart: 0.25, divFactor: 10, finalDivFactor: 100 }),
+      oneCycleSchedule({
+        totalSteps: 60,
+        peakValue: 0.05,
+        threePhase: true,
+        pctStart: 0.25,
+        divFactor: 10,
+        finalDivFactor: 100,
+      }),
       golden('one-cycle-lr', 'three phase'),
       60,
     );
@@ -119,14 +164,27 @@ describe('pure schedules: closed forms and edges', () => {
   });
 
   it('warmupCosineDecaySchedule ends at endValue', () => {
-    const f = warmupCosineDecaySchedule({ initValue: 0, peakValue: 1, warmupSteps: 2, decaySteps: 6, endValue: 0.1, exponent: 1 });
+    const f = warmupCosineDecaySchedule({
+      initValue: 0,
+      peakValue: 1,
+      warmupSteps: 2,
+      decaySteps: 6,
+      endValue: 0.1,
+      exponent: 1,
+    });
     expect([0, 1, 2].map(f)).toEqual([0, 0.5, 1]);
     expect(f(4)).toBeCloseTo(0.55, 15);
     expect([f(6), f(50)]).toEqual([0.1, 0.1]);
   });
 
   it('exponentialDecaySchedule with transitionBegin and endValue', () => {
-    const f = exponentialDecaySchedule({ initValue: 1, transitionSteps: 2, decayRate: 0.5, transitionBegin: 2, endValue: 0.3 });
+    const f = exponentialDecaySchedule({
+      initValue: 1,
+      transitionSteps: 2,
+      decayRate: 0.5,
+      transitionBegin: 2,
+      endValue: 0.3,
+    });
     expect([0, 2, 4, 6, 100].map(f)).toEqual([1, 1, 0.5, 0.3, 0.3]);
     expect(f(3)).toBeCloseTo(Math.SQRT1_2, 15);
     const up = exponentialDecaySchedule({ initValue: 1, transitionSteps: 1, decayRate: 2, endValue: 5 });
@@ -153,21 +211,33 @@ describe('pure schedules: closed forms and edges', () => {
 
   it('rejects invalid arguments with messages naming the function and argument', () => {
     expect(() => constantSchedule(Number.NaN)).toThrow('constantSchedule: value must be a finite number, got NaN');
-    expect(() => linearSchedule({ initValue: 0, endValue: 1, transitionSteps: 0 })).toThrow('linearSchedule: transitionSteps must be a positive number, got 0');
-    expect(() => cosineDecaySchedule({ initValue: 1, decaySteps: 10, alpha: 2 })).toThrow('cosineDecaySchedule: alpha must be in [0, 1], got 2');
+    expect(() => linearSchedule({ initValue: 0, endValue: 1, transitionSteps: 0 })).toThrow(
+      'linearSchedule: transitionSteps must be a positive number, got 0',
+    );
+    expect(() => cosineDecaySchedule({ initValue: 1, decaySteps: 10, alpha: 2 })).toThrow(
+      'cosineDecaySchedule: alpha must be in [0, 1], got 2',
+    );
     expect(() => warmupCosineDecaySchedule({ initValue: 0, peakValue: 1, warmupSteps: 10, decaySteps: 10 })).toThrow(
       'warmupCosineDecaySchedule: decaySteps must be greater than warmupSteps (10), got 10',
     );
     expect(() => exponentialDecaySchedule({ initValue: 1, transitionSteps: 1, decayRate: 0 })).toThrow(
       'exponentialDecaySchedule: decayRate must be a positive number, got 0',
     );
-    expect(() => stepSchedule({ initValue: 1, stepSize: 0 })).toThrow('stepSchedule: stepSize must be a positive integer, got 0');
+    expect(() => stepSchedule({ initValue: 1, stepSize: 0 })).toThrow(
+      'stepSchedule: stepSize must be a positive integer, got 0',
+    );
     expect(() => piecewiseConstantSchedule({ initValue: 1, boundariesAndScales: { '-1': 0.5 } })).toThrow(
       "piecewiseConstantSchedule: boundariesAndScales: boundary '-1' must be a non-negative integer",
     );
-    expect(() => oneCycleSchedule({ totalSteps: 10, peakValue: 0 })).toThrow('oneCycleSchedule: peakValue must be a positive number, got 0');
-    expect(() => joinSchedules([constantSchedule(1)], [3])).toThrow('joinSchedules: expected 0 boundaries (one fewer than the 1 schedules), got 1: [3]');
-    expect(() => joinSchedules([constantSchedule(1), 2 as never], [3])).toThrow('joinSchedules: schedules[1] must be a function, got 2');
+    expect(() => oneCycleSchedule({ totalSteps: 10, peakValue: 0 })).toThrow(
+      'oneCycleSchedule: peakValue must be a positive number, got 0',
+    );
+    expect(() => joinSchedules([constantSchedule(1)], [3])).toThrow(
+      'joinSchedules: expected 0 boundaries (one fewer than the 1 schedules), got 1: [3]',
+    );
+    expect(() => joinSchedules([constantSchedule(1), 2 as never], [3])).toThrow(
+      'joinSchedules: schedules[1] must be a function, got 2',
+    );
     expect(() => joinSchedules([constantSchedule(1), constantSchedule(2), constantSchedule(3)], [4, 4])).toThrow(
       'joinSchedules: boundaries must be strictly increasing, got [4,4]',
     );

@@ -9,7 +9,13 @@
  * CosineAnnealingLR (up to tMax), `oneCycleSchedule` ↔ OneCycleLR's learning rate.
  */
 import { bisectRight } from './bisect.js';
-import { annealFunction, locatePhase, oneCyclePhases, type AnnealStrategy, type OneCycleKey } from './one-cycle-phases.js';
+import {
+  annealFunction,
+  locatePhase,
+  oneCyclePhases,
+  type AnnealStrategy,
+  type OneCycleKey,
+} from './one-cycle-phases.js';
 import {
   boolean,
   fail,
@@ -61,7 +67,13 @@ export interface PolynomialScheduleOptions {
  */
 export function polynomialSchedule(options: PolynomialScheduleOptions): Schedule {
   const name = 'polynomialSchedule';
-  const { initValue, endValue, power, transitionSteps, transitionBegin = 0 } = options ?? ({} as PolynomialScheduleOptions);
+  const {
+    initValue,
+    endValue,
+    power,
+    transitionSteps,
+    transitionBegin = 0,
+  } = options ?? ({} as PolynomialScheduleOptions);
   finite(name, 'initValue', initValue);
   finite(name, 'endValue', endValue);
   nonNegative(name, 'power', power);
@@ -158,13 +170,21 @@ export interface WarmupCosineDecayScheduleOptions {
  */
 export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOptions): Schedule {
   const name = 'warmupCosineDecaySchedule';
-  const { initValue, peakValue, warmupSteps, decaySteps, endValue = 0, exponent = 1 } =
-    options ?? ({} as WarmupCosineDecayScheduleOptions);
+  const {
+    initValue,
+    peakValue,
+    warmupSteps,
+    decaySteps,
+    endValue = 0,
+    exponent = 1,
+  } = options ?? ({} as WarmupCosineDecayScheduleOptions);
   finite(name, 'initValue', initValue);
   finite(name, 'peakValue', peakValue);
   nonNegative(name, 'warmupSteps', warmupSteps);
   finite(name, 'decaySteps', decaySteps);
-  if (decaySteps <= warmupSteps) fail(name, `decaySteps must be greater than warmupSteps (${warmupSteps}), got ${decaySteps}`);
+  if (decaySteps <= warmupSteps) {
+    fail(name, `decaySteps must be greater than warmupSteps (${warmupSteps}), got ${decaySteps}`);
+  }
   finite(name, 'endValue', endValue);
   nonNegative(name, 'exponent', exponent);
   const total = decaySteps - warmupSteps;
@@ -246,7 +266,9 @@ export function piecewiseConstantSchedule(options: PiecewiseConstantScheduleOpti
   }
   const entries = Object.entries(boundariesAndScales).map(([k, v]) => {
     const boundary = Number(k);
-    if (!Number.isInteger(boundary) || boundary < 0) fail(name, `boundariesAndScales: boundary ${fmt(k)} must be a non-negative integer`);
+    if (!Number.isInteger(boundary) || boundary < 0) {
+      fail(name, `boundariesAndScales: boundary ${fmt(k)} must be a non-negative integer`);
+    }
     return [boundary, finite(name, `boundariesAndScales[${k}]`, v)] as const;
   });
   entries.sort((a, b) => a[0] - b[0]);
@@ -307,11 +329,18 @@ export function oneCycleSchedule(options: OneCycleScheduleOptions): Schedule {
  */
 export function joinSchedules(schedules: Schedule[], boundaries: number[]): Schedule {
   const name = 'joinSchedules';
-  if (!Array.isArray(schedules) || schedules.length === 0) fail(name, `schedules must be a non-empty array of functions, got ${fmt(schedules)}`);
+  if (!Array.isArray(schedules) || schedules.length === 0) {
+    fail(name, `schedules must be a non-empty array of functions, got ${fmt(schedules)}`);
+  }
   schedules.forEach((s, i) => func(name, `schedules[${i}]`, s));
   const bs = increasingInts(name, 'boundaries', boundaries);
   if (bs.length !== schedules.length - 1) {
-    fail(name, `expected ${schedules.length - 1} boundaries (one fewer than the ${schedules.length} schedules), got ${bs.length}: ${fmt(bs)}`);
+    fail(
+      name,
+      `expected ${schedules.length - 1} boundaries (one fewer than the ${schedules.length} schedules), got ${
+        bs.length
+      }: ${fmt(bs)}`,
+    );
   }
   const parts = [...schedules];
   return schedule(name, (step) => {

@@ -10,8 +10,7 @@ import { describeGolden } from './testing/golden.js';
 const opt = (...lrs: number[]) => ({ paramGroups: lrs.map((lr) => ({ lr })) });
 
 describe('SequentialLR', () => {
-  const golden = describeGolden('sequential-lr');
-
+  describeGolden('sequential-lr');
 
   it('undoes the construction steps of later schedulers and restarts each at its milestone', () => {
     const o = opt(1);
@@ -50,7 +49,9 @@ describe('SequentialLR', () => {
     expect(() => new SequentialLR(o, { schedulers: [a, new ReduceLROnPlateau(o) as never], milestones: [3] })).toThrow(
       'SequentialLR: schedulers[1] is a ReduceLROnPlateau, whose step needs a metric; it cannot be sequenced',
     );
-    expect(() => new SequentialLR(o, { schedulers: [], milestones: [] })).toThrow('SequentialLR: schedulers must be a non-empty array, got []');
+    expect(() => new SequentialLR(o, { schedulers: [], milestones: [] })).toThrow(
+      'SequentialLR: schedulers must be a non-empty array, got []',
+    );
     expect(() => new SequentialLR(o, { schedulers: [a, {} as never], milestones: [3] })).toThrow(
       'SequentialLR: schedulers[1] must be an LRScheduler (StepLR, LinearLR, ...), got {}',
     );
@@ -58,7 +59,10 @@ describe('SequentialLR', () => {
 
   it('rejects a state dict with the wrong number of schedulers', () => {
     const o = opt(0.1);
-    const s = new SequentialLR(o, { schedulers: [new LinearLR(o), new ExponentialLR(o, { gamma: 0.9 })], milestones: [5] });
+    const s = new SequentialLR(o, {
+      schedulers: [new LinearLR(o), new ExponentialLR(o, { gamma: 0.9 })],
+      milestones: [5],
+    });
     const sd = s.stateDict();
     expect(() => s.loadStateDict({ ...sd, schedulers: [(sd.schedulers as unknown[])[0]] })).toThrow(
       'SequentialLR: loadStateDict: expected 2 scheduler states',

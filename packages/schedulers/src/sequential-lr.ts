@@ -30,15 +30,28 @@ export class SequentialLR implements Scheduler {
     const { schedulers, milestones, lastEpoch = -1 } = options ?? ({} as SequentialLROptions);
     const groups = paramGroups(cls, optimizer);
     lastEpochArg(cls, lastEpoch);
-    if (!Array.isArray(schedulers) || schedulers.length === 0) fail(cls, `schedulers must be a non-empty array, got ${fmt(schedulers)}`);
+    if (!Array.isArray(schedulers) || schedulers.length === 0) {
+      fail(cls, `schedulers must be a non-empty array, got ${fmt(schedulers)}`);
+    }
     schedulers.forEach((s: unknown, i) => {
-      if (s instanceof ReduceLROnPlateau) fail(cls, `schedulers[${i}] is a ReduceLROnPlateau, whose step needs a metric; it cannot be sequenced`);
-      if (!(s instanceof LRScheduler)) fail(cls, `schedulers[${i}] must be an LRScheduler (StepLR, LinearLR, ...), got ${fmt(s)}`);
-      if (s.optimizer !== optimizer) fail(cls, `schedulers[${i}] is bound to a different optimizer than the one passed in`);
+      if (s instanceof ReduceLROnPlateau) {
+        fail(cls, `schedulers[${i}] is a ReduceLROnPlateau, whose step needs a metric; it cannot be sequenced`);
+      }
+      if (!(s instanceof LRScheduler)) {
+        fail(cls, `schedulers[${i}] must be an LRScheduler (StepLR, LinearLR, ...), got ${fmt(s)}`);
+      }
+      if (s.optimizer !== optimizer) {
+        fail(cls, `schedulers[${i}] is bound to a different optimizer than the one passed in`);
+      }
     });
     const ms = increasingInts(cls, 'milestones', milestones);
     if (ms.length !== schedulers.length - 1) {
-      fail(cls, `expected ${schedulers.length - 1} milestones (one fewer than the ${schedulers.length} schedulers), got ${ms.length}: ${fmt(ms)}`);
+      fail(
+        cls,
+        `expected ${schedulers.length - 1} milestones (one fewer than the ${schedulers.length} schedulers), got ${
+          ms.length
+        }: ${fmt(ms)}`,
+      );
     }
     const initialLrs = groups.map((g, i) => groupNumber(cls, g, i, 'initialLr'));
     this.optimizer = optimizer;
@@ -79,8 +92,12 @@ export class SequentialLR implements Scheduler {
     const { lastEpoch, milestones, lastLr, schedulers } = state ?? {};
     if (typeof lastEpoch !== 'number') fail(cls, `loadStateDict: lastEpoch must be a number, got ${fmt(lastEpoch)}`);
     const ms = increasingInts(cls, 'loadStateDict: milestones', milestones);
-    if (ms.length !== this.milestones.length) fail(cls, `loadStateDict: expected ${this.milestones.length} milestones, got ${ms.length}`);
-    if (!Array.isArray(lastLr) || !lastLr.every((x) => typeof x === 'number')) fail(cls, `loadStateDict: lastLr must be an array of numbers, got ${fmt(lastLr)}`);
+    if (ms.length !== this.milestones.length) {
+      fail(cls, `loadStateDict: expected ${this.milestones.length} milestones, got ${ms.length}`);
+    }
+    if (!Array.isArray(lastLr) || !lastLr.every((x) => typeof x === 'number')) {
+      fail(cls, `loadStateDict: lastLr must be an array of numbers, got ${fmt(lastLr)}`);
+    }
     if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length) {
       fail(cls, `loadStateDict: expected ${this.schedulers.length} scheduler states, got ${fmt(schedulers)}`);
     }

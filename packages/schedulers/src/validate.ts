@@ -40,7 +40,9 @@ export function finite(cls: string, name: string, v: unknown): number {
 }
 
 export function positive(cls: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(cls, `${name} must be a positive number, got ${fmt(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    fail(cls, `${name} must be a positive number, got ${fmt(v)}`);
+  }
   return v;
 }
 
@@ -57,10 +59,7 @@ export function inRange(cls: string, name: string, v: unknown, interval: string)
   if (!m) throw new Error(`inRange: malformed interval ${interval}`);
   const lo = Number(m[2]);
   const hi = Number(m[3]);
-  const ok =
-    typeof v === 'number' &&
-    (m[1] === '[' ? v >= lo : v > lo) &&
-    (m[4] === ']' ? v <= hi : v < hi);
+  const ok = typeof v === 'number' && (m[1] === '[' ? v >= lo : v > lo) && (m[4] === ']' ? v <= hi : v < hi);
   if (!ok) fail(cls, `${name} must be in ${interval}, got ${fmt(v)}`);
   return v as number;
 }
@@ -121,7 +120,9 @@ export function paramGroups(cls: string, optimizer: OptimizerLike): ParamGroup[]
   groups.forEach((g: unknown, i) => {
     if (g === null || typeof g !== 'object') fail(cls, `paramGroups[${i}] must be an object, got ${fmt(g)}`);
     const lr = (g as { lr?: unknown }).lr;
-    if (typeof lr !== 'number' || !Number.isFinite(lr)) fail(cls, `paramGroups[${i}].lr must be a finite number, got ${fmt(lr)}`);
+    if (typeof lr !== 'number' || !Number.isFinite(lr)) {
+      fail(cls, `paramGroups[${i}].lr must be a finite number, got ${fmt(lr)}`);
+    }
   });
   return groups as ParamGroup[];
 }

@@ -6,7 +6,9 @@
  * Conventions every kernel can rely on (the op layer guarantees them):
  * - inputs are contiguous row-major; dims in attrs are non-negative and sorted where a list;
  * - binary/where inputs already share one dtype (the op casts to the promoted dtype first), shapes broadcast;
- * - unary float ops get float32 input (the op casts int/bool first); Neg/Abs/Sign/Square also take int32.
+ * - unary float ops get float32 input (the op casts int/bool first); Neg/Abs/Sign/Square/Relu also take int32;
+ * - Add/Mul/Maximum/Minimum also take bool (logical or/and, as in PyTorch);
+ * - Sum/Max/Min may get `dims: []`, meaning a copy (Sum still gives int32 for int/bool).
  */
 export const UNARY_KERNELS = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Sin', 'Cos', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Square',

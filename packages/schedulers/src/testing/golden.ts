@@ -94,22 +94,38 @@ export function makeScheduler(opt: OptimizerLike, spec: SchedulerSpec, lastEpoch
   const children = () => (options.schedulers as SchedulerSpec[]).map((c) => makeScheduler(opt, c));
   const o = options as never;
   switch (spec.type) {
-    case 'StepLR': return new S.StepLR(opt, o);
-    case 'MultiStepLR': return new S.MultiStepLR(opt, o);
-    case 'ExponentialLR': return new S.ExponentialLR(opt, o);
-    case 'CosineAnnealingLR': return new S.CosineAnnealingLR(opt, o);
-    case 'CosineAnnealingWarmRestarts': return new S.CosineAnnealingWarmRestarts(opt, o);
-    case 'LinearLR': return new S.LinearLR(opt, o);
-    case 'ConstantLR': return new S.ConstantLR(opt, o);
-    case 'PolynomialLR': return new S.PolynomialLR(opt, o);
-    case 'LambdaLR': return new S.LambdaLR(opt, o);
-    case 'MultiplicativeLR': return new S.MultiplicativeLR(opt, o);
-    case 'OneCycleLR': return new S.OneCycleLR(opt, o);
-    case 'CyclicLR': return new S.CyclicLR(opt, o);
-    case 'ReduceLROnPlateau': return new S.ReduceLROnPlateau(opt, o);
-    case 'SequentialLR': return new S.SequentialLR(opt, { ...options, schedulers: children() } as never);
-    case 'ChainedScheduler': return new S.ChainedScheduler(children() as S.Scheduler[]);
-    default: throw new Error(`unknown scheduler type ${spec.type}`);
+    case 'StepLR':
+      return new S.StepLR(opt, o);
+    case 'MultiStepLR':
+      return new S.MultiStepLR(opt, o);
+    case 'ExponentialLR':
+      return new S.ExponentialLR(opt, o);
+    case 'CosineAnnealingLR':
+      return new S.CosineAnnealingLR(opt, o);
+    case 'CosineAnnealingWarmRestarts':
+      return new S.CosineAnnealingWarmRestarts(opt, o);
+    case 'LinearLR':
+      return new S.LinearLR(opt, o);
+    case 'ConstantLR':
+      return new S.ConstantLR(opt, o);
+    case 'PolynomialLR':
+      return new S.PolynomialLR(opt, o);
+    case 'LambdaLR':
+      return new S.LambdaLR(opt, o);
+    case 'MultiplicativeLR':
+      return new S.MultiplicativeLR(opt, o);
+    case 'OneCycleLR':
+      return new S.OneCycleLR(opt, o);
+    case 'CyclicLR':
+      return new S.CyclicLR(opt, o);
+    case 'ReduceLROnPlateau':
+      return new S.ReduceLROnPlateau(opt, o);
+    case 'SequentialLR':
+      return new S.SequentialLR(opt, { ...options, schedulers: children() } as never);
+    case 'ChainedScheduler':
+      return new S.ChainedScheduler(children() as S.Scheduler[]);
+    default:
+      throw new Error(`unknown scheduler type ${spec.type}`);
   }
 }
 
@@ -125,7 +141,13 @@ export function step(s: AnyScheduler, args: number[]): void {
 }
 
 /** Appends what the golden script records after a step (lr, and momentum / β1 / plateau state when recorded). */
-export function snapshot(c: GoldenCase, opt: TestOptimizer, s: AnyScheduler, rec: GoldenRecord, kind = c.optimizer.kind): void {
+export function snapshot(
+  c: GoldenCase,
+  opt: TestOptimizer,
+  s: AnyScheduler,
+  rec: GoldenRecord,
+  kind = c.optimizer.kind,
+): void {
   const groups = opt.paramGroups;
   rec.lr.push(s.getLastLr());
   expect(s.getLastLr()).toEqual(groups.map((g) => g.lr));
@@ -171,7 +193,11 @@ export function expectClose(actual: unknown[], expected: unknown[], label: strin
         return;
       }
       const ok = x === y || Math.abs(x - y) <= rtol * Math.max(Math.abs(x), Math.abs(y));
-      if (!ok) expect.fail(`${label} at step ${t}, group ${i}: got ${y}, PyTorch ${x} (rel err ${Math.abs(x - y) / Math.abs(x)})`);
+      if (!ok) {
+        expect.fail(
+          `${label} at step ${t}, group ${i}: got ${y}, PyTorch ${x} (rel err ${Math.abs(x - y) / Math.abs(x)})`,
+        );
+      }
     });
   });
 }

@@ -58,6 +58,17 @@ async function both(name: string, inputs: { data: TypedArray; shape: number[] }[
     return { cpu: await cpu.data(), gpu: await gpuOut.data() };
   });
 }
+/**
+ * WGSL lets a device flush subnormal results of arithmetic to zero (SwiftShader does): where the CPU's result is
+ * subnormal, a GPU zero counts as that value.
+ */
+function flushSubnormals(gpuValues: ArrayLike<number>, cpuValues: ArrayLike<number>): number[] {
+  return Array.from(gpuValues, (v, i) => {
+    const e = cpuValues[i]!;
+    return v === 0 && e !== 0 && Math.abs(e) < 2 ** -126 ? e : v;
+  });
+}
+
 const dtypeOf = (a: TypedArray) => (a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'bool');
 
 describe('webgpu backend: storage and readback', () => {
@@ -212,10 +223,7 @@ describe('webgpu backend: buffer pool, batching and pipeline cache', () => {
 });
 
 describe('webgpu kernels against the CPU reference', () => {
-  /**
-   * Awkward float32 values: signed zeros, infinities, NaN, tiny, huge, around integers and 1. No subnormals:
-   * WGSL lets devices flush subnormal results of arithmetic to zero (SwiftShader does).
-   */
+  /** Awkward float32 values: signed zeros, infinities, NaN, tiny, huge, around integers and 1. */
   const special = new Float32Array([
     0, -0, 1, -1, 2, -2, 0.5, -0.5, 3, -3, 1e-30, -1e-30, 1e30, -1e30, Infinity, -Infinity, NaN, 0.1, -7.25, 1 + 2 ** -20,
     89, -89, 100, -104, 1e-4, 45.5, 16777217, 31, -31, 2e-38,
@@ -256,7 +264,8 @@ describe('webgpu kernels against the CPU reference', () => {
     for (const name of ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum', 'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual']) {
       const { cpu, gpu: g } = await both(name, [{ data: special, shape: [n, 1] }, { data: special, shape: [n] }]);
       try {
-        expectClose(g, cpu, { atol: 0, rtol: 2e-6 });
+        // Non-integer powers are exp2(b·log2 a) in float32: relative error grows with |b·log2 a| (≤ 1e-5 at 2^±127).
+        expectClose(flushSubnormals(g, cpu), cpu, { atol: 0, rtol: name === 'Pow' ? 1e-5 : 2e-6 });
       } catch (e) {
         throw new Error(`${name}: ${(e as Error).message}`);
       }
@@ -309,14 +318,13 @@ describe('webgpu kernels against the CPU reference', () => {
     expect(Array.from(c.gpu)).toEqual([4, 5, 6]);
   });
 
-  itGpu('MatMul with odd sizes 33×17 @ 17×65, transposed and batched, matches the CPU', async () => {
+  // Transposed operands are covered by the shared matmul suite; each variant is a separate (slow, on SwiftShader) compile.
+  itGpu('MatMul with odd sizes 33×17 @ 17×65, and an aligned broadcast batch, matches the CPU', async () => {
     const a = values(33 * 17, 20);
     const b = values(17 * 65, 21);
     const plain = await both('MatMul', [{ data: a, shape: [33, 17] }, { data: b, shape: [17, 65] }], { transposeA: false, transposeB: false });
     expect(plain.gpu.length).toBe(33 * 65);
     expectClose(plain.gpu, plain.cpu, { atol: 1e-5, rtol: 1e-5 });
-    const tt = await both('MatMul', [{ data: a, shape: [17, 33] }, { data: b, shape: [65, 17] }], { transposeA: true, transposeB: true });
-    expectClose(tt.gpu, tt.cpu, { atol: 1e-5, rtol: 1e-5 });
     // Aligned fast path (64×64 tiles, K a multiple of 16) with a broadcast batch.
     const batched = await both('MatMul', [{ data: values(2 * 64 * 32, 22), shape: [2, 1, 64, 32] }, { data: values(3 * 32 * 128, 23), shape: [3, 32, 128] }], { transposeA: false, transposeB: false });
     expectClose(batched.gpu, batched.cpu, { atol: 1e-5, rtol: 1e-5 });

@@ -159,13 +159,13 @@ fn powi_f32(x: f32, n_in: u32) -> f32 {
   return r;
 }
 
-// std::pow (torch.pow): pow(x, 0) = pow(1, y) = 1 even for NaN; a negative base needs an integer exponent
-// (odd ones keep the sign), otherwise NaN.
+// std::pow (torch.pow): pow(x, 0) = pow(1, y) = 1 even for NaN; a finite negative base needs an integer
+// exponent (odd ones keep the sign), otherwise NaN.
 fn pow_f32(a: f32, b: f32) -> f32 {
   if (b == 0.0 || a == 1.0) { return 1.0; }
   if (is_nan(a) || is_nan(b)) { return f32_nan(); }
   let b_int = !is_inf(b) && b == floor(b);
-  if (a < 0.0 && !b_int && !is_inf(b)) { return f32_nan(); }
+  if (a < 0.0 && !b_int && !is_inf(b) && !is_inf(a)) { return f32_nan(); }
   let m = abs(a);
   var r: f32;
   if (b_int && abs(b) <= 64.0) {

@@ -1,7 +1,8 @@
 /**
- * erf and erfc in double precision (relative error ~1e-15), so float32 results are correctly rounded in
- * practice. Below |x| = 1 erf is its Taylor series; above, erfc(x) = exp(-x²)·R(x) with R fitted by
- * Chebyshev interpolation (coefficients from `scripts/fit-erf.py`, mpmath at 40 digits).
+ * erf and erfc in double precision (relative error ~1e-15; erfc ~1e-13 far in the tail, from rounding x² inside
+ * exp(-x²)), so float32 results are correctly rounded in practice. Below |x| = 1 erf is its Taylor series; above,
+ * erfc(x) = exp(-x²)·R(x) with R fitted by Chebyshev interpolation (coefficients from `scripts/fit-erf.py`,
+ * mpmath at 40 digits).
  */
 
 /** erf(x) = x · Σ TAYLOR[n] x^(2n), TAYLOR[n] = 2/√π · (-1)^n / (n! (2n+1)); 17 terms reach 1e-16 at |x| = 1. */

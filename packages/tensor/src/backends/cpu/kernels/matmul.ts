@@ -2,12 +2,13 @@ import { registerKernel } from '../../../kernel-registry.js';
 import type { MatMulAttrs } from '../../../kernels.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../../shape.js';
 import type { CpuBackend } from '../backend-cpu.js';
-import { gemm, type MatrixView } from './matmul-blocked.js';
+import { runGemmJob, type GemmJob } from './matmul-threads.js';
 
 /**
  * MatMul: out[..., i, j] = Σ_p A[..., i, p] · B[..., p, j], where A is a (or its last two dims swapped when
  * `transposeA`) and B likewise. Inputs have rank ≥ 2 and their batch dims (all but the last two) broadcast.
- * Each output matrix is one call of the blocked GEMM; transposes become strides, which only its packing reads.
+ * Each output matrix is one call of the blocked GEMM (matmul-blocked.ts); transposes become strides, which only
+ * its packing reads. Large products are split across threads (matmul-threads.ts).
  */
 registerKernel<CpuBackend>('cpu', 'MatMul', ({ inputs: [a, b], attrs, backend }) => {
   const { transposeA, transposeB } = attrs as MatMulAttrs;
@@ -22,23 +23,23 @@ registerKernel<CpuBackend>('cpu', 'MatMul', ({ inputs: [a, b], attrs, backend })
   const aBatch = a!.shape.slice(0, -2);
   const bBatch = b!.shape.slice(0, -2);
   const batch = broadcastShapes('MatMul', aBatch, bBatch);
-  const out = new Float32Array(sizeOf(batch) * m * n);
   const av = backend.values(a!) as Float32Array;
   const bv = backend.values(b!) as Float32Array;
-
-  const A: MatrixView = transposeA
-    ? { data: av, offset: 0, rowStride: 1, colStride: aCols }
-    : { data: av, offset: 0, rowStride: aCols, colStride: 1 };
-  const B: MatrixView = transposeB
-    ? { data: bv, offset: 0, rowStride: 1, colStride: bCols }
-    : { data: bv, offset: 0, rowStride: bCols, colStride: 1 };
+  // One GEMM task per output matrix: [m, n, where A starts, where B starts, where C starts].
   const aOffsets = batchOffsets(batch, aBatch, aRows * aCols);
   const bOffsets = batchOffsets(batch, bBatch, bRows * bCols);
-  for (let t = 0; t < aOffsets.length; t++) {
-    A.offset = aOffsets[t]!;
-    B.offset = bOffsets[t]!;
-    gemm(m, n, k, A, B, out, t * m * n);
-  }
+  const tasks: number[] = [];
+  for (let t = 0; t < aOffsets.length; t++) tasks.push(m, n, aOffsets[t]!, bOffsets[t]!, t * m * n);
+  const job: GemmJob = {
+    k,
+    ldc: n,
+    aRowStride: transposeA ? 1 : aCols,
+    aColStride: transposeA ? aCols : 1,
+    bRowStride: transposeB ? 1 : bCols,
+    bColStride: transposeB ? bCols : 1,
+    tasks,
+  };
+  const out = runGemmJob(job, m, n, av, bv, sizeOf(batch) * m * n);
   return backend.make(out, [...batch, m, n], 'float32');
 });
 

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { engine, tensor } from '../../../index.js';
+import { newGemmScratch } from './matmul-blocked.js';
+import { runGemmTasks, threadStats, whenThreadsReady, type GemmJob } from './matmul-threads.js';
+
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** The same product on this thread alone, through the GEMM the workers run. */
+function oneThread(av: Float32Array, bv: Float32Array, batch: number, m: number, k: number, n: number, tA: boolean, tB: boolean, bBatch: boolean) {
+  const tasks: number[] = [];
+  for (let t = 0; t < batch; t++) tasks.push(m, n, t * m * k, bBatch ? t * k * n : 0, t * m * n);
+  const job: GemmJob = {
+    k, ldc: n, tasks,
+    aRowStride: tA ? 1 : k, aColStride: tA ? m : 1,
+    bRowStride: tB ? 1 : n, bColStride: tB ? k : 1,
+  };
+  const out = new Float32Array(batch * m * n);
+  runGemmTasks(job, av, bv, out, newGemmScratch());
+  return out;
+}
+
+describe('MatMul across worker threads', () => {
+  const cases: [string, number, number, number, number, boolean, boolean, boolean][] = [
+    // name, batch, m, k, n, transposeA, transposeB, b batched
+    ['tall: split by rows', 1, 203, 190, 201, false, false, false],
+    ['wide: split by columns', 1, 9, 700, 1500, false, false, false],
+    ['many matrices: split by batch', 12, 100, 90, 110, false, false, true],
+    ['transposed operands, broadcast B', 3, 130, 150, 170, true, true, false],
+  ];
+  for (const [name, batch, m, k, n, tA, tB, bBatch] of cases) {
+    it(`gives bit-identical results: ${name}`, async (ctx) => {
+      if ((await whenThreadsReady()) === 0) return ctx.skip();
+      const av = values(batch * m * k, 7);
+      const bv = values((bBatch ? batch : 1) * k * n, 8);
+      const aShape = [batch, tA ? k : m, tA ? m : k];
+      const bShape = bBatch ? [batch, tB ? n : k, tB ? k : n] : [tB ? n : k, tB ? k : n];
+      const before = threadStats.parallelCalls;
+      const c = engine.runKernel('MatMul', [tensor(av, { shape: aShape }), tensor(bv, { shape: bShape })], { transposeA: tA, transposeB: tB });
+      expect(threadStats.parallelCalls).toBe(before + 1);
+      expect(c.shape).toEqual([batch, m, n]);
+      expect(c.dataSync()).toEqual(oneThread(av, bv, batch, m, k, n, tA, tB, bBatch));
+    });
+  }
+});
