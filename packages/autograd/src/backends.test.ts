@@ -3,10 +3,9 @@
  * gradients on each available device must match the CPU's. WebGPU runs through Dawn on SwiftShader when it can
  * be initialised (required in CI), and is skipped where it lacks a kernel the graph needs.
  */
-import { concat, Generator, hasKernel, initBackend, randn, tensor, type Device, type Tensor } from '@nn/tensor';
+import { concat, Generator, initBackend, randn, tensor, type Device, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { backward } from './index.js';
-import { RULES } from './rules/index.js';
 
 /** A loss touching most kernels: matmul, broadcast add, gelu, tanh, sigmoid, concat/slice, transpose, where, log-softmax, gather, pow, maximum. */
 function loss(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, y: Tensor): Tensor {
@@ -18,8 +17,6 @@ function loss(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, y: Tensor): Tensor 
   return ce.add(reg).add(z.maximum(0.1).mean()).add(z.where(z.gt(0), 0.5).sum().mul(0.1));
 }
 
-const KERNELS = Object.keys(RULES);
-
 async function run(device: Device): Promise<number[][] | null> {
   try {
     await initBackend(device);
@@ -27,7 +24,6 @@ async function run(device: Device): Promise<number[][] | null> {
     if (device === 'cpu' || process.env.CI) throw e;
     return null;
   }
-  if (!KERNELS.every((k) => hasKernel(device, k))) return null;
   const g = new Generator(3);
   const on = (t: Tensor): Tensor => {
     const moved = t.to(device);
@@ -36,7 +32,13 @@ async function run(device: Device): Promise<number[][] | null> {
   };
   const params = [randn([4, 3], { generator: g }), randn([3, 5], { generator: g }), randn([5], { generator: g }), randn([6, 3], { generator: g })].map(on);
   const y = on(tensor([0, 2, 1, 1], { dtype: 'int32' }));
-  backward(loss(params[0]!, params[1]!, params[2]!, params[3]!, y));
+  try {
+    backward(loss(params[0]!, params[1]!, params[2]!, params[3]!, y));
+  } catch (e) {
+    // A backend still missing a kernel this graph needs is skipped, as in the conformance suite.
+    if (device !== 'cpu' && /no kernel for backend/.test(String(e))) return null;
+    throw e;
+  }
   return Promise.all(params.map(async (p) => Array.from(await p.grad!.data())));
 }
 

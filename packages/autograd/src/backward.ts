@@ -37,11 +37,13 @@ export function backward(loss: Tensor, gradOutput?: Tensor | BackwardOptions | n
   if (typeof retainGraph !== 'boolean') throw new Error(`backward: retainGraph must be a boolean, got ${describe(retainGraph)}`);
   if (!loss.requiresGrad)
     throw new Error(
-      `backward: loss (shape ${fmtShape(loss.shape)}) does not require grad: no tensor it was computed from has requiresGrad, or it was computed under noGrad`,
+      `backward: loss (shape ${fmtShape(loss.shape)}) does not require grad: no tensor it was computed from ` +
+        'has requiresGrad, or it was computed under noGrad',
     );
   const seed = gradOutput ?? undefined;
   if (seed === undefined) {
-    if (loss.size !== 1) throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmtShape(loss.shape)}`);
+    if (loss.size !== 1)
+      throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmtShape(loss.shape)}`);
   } else {
     if (seed.isDisposed) throw new Error(`backward: gradOutput (shape ${fmtShape(seed.shape)}) has been disposed`);
     if (!shapesEqual(seed.shape, loss.shape))

@@ -21,6 +21,11 @@ describe('grad / valueAndGrad', () => {
     expect(values(grad(f, { argnums: [1] })(a, b)[0]!)).toEqual([7, 10]);
   });
 
+  it('passes arguments outside argnums through untouched (they need not be tensors)', () => {
+    const f = (x: Tensor, k: Tensor) => x.mul(k).sum();
+    expect(values(grad(f)(tensor([1, 2]), 3 as unknown as Tensor))).toEqual([3, 3]);
+  });
+
   it('valueAndGrad returns [value, gradient] from one evaluation', () => {
     let calls = 0;
     const f = (x: Tensor) => {
@@ -84,13 +89,14 @@ describe('grad / valueAndGrad', () => {
 
   it('validates its arguments', () => {
     const f = (x: Tensor) => x.sum();
-    expect(() => grad(3 as unknown as () => Tensor)).toThrow('valueAndGrad: f must be a function, got number');
-    expect(() => grad(f, -1)).toThrow('valueAndGrad: argnums must be a non-negative integer or a non-empty list of them, got -1');
-    expect(() => grad(f, [0, 0])).toThrow('valueAndGrad: argnums [0,0] repeats an index');
-    expect(() => grad(f, 1)(tensor([1]))).toThrow('valueAndGrad: argnums 1 is out of range for 1 argument(s)');
-    expect(() => grad(f)(tensor([1], { dtype: 'int32' }))).toThrow('valueAndGrad: argument 0 must be float32 to be differentiated, got int32');
-    expect(() => grad((x: Tensor) => x.mul(2))(tensor([1, 2]))).toThrow(
+    expect(() => grad(3 as unknown as () => Tensor)).toThrow('grad: f must be a function, got number');
+    expect(() => grad(f, -1)).toThrow('grad: argnums must be a non-negative integer or a non-empty list of them, got -1');
+    expect(() => grad(f, [0, 0])).toThrow('grad: argnums [0,0] repeats an index');
+    expect(() => grad(f, 1)(tensor([1]))).toThrow('grad: argnums 1 is out of range for 1 argument(s)');
+    expect(() => grad(f)(tensor([1], { dtype: 'int32' }))).toThrow('grad: argument 0 must be float32 to be differentiated, got int32');
+    expect(() => valueAndGrad((x: Tensor) => x.mul(2))(tensor([1, 2]))).toThrow(
       'valueAndGrad: f must return a one-element float32 tensor, got float32 of shape [2]',
     );
+    expect(() => valueAndGrad(f, { createGraph: 1 as unknown as boolean })).toThrow('valueAndGrad: createGraph must be a boolean, got number');
   });
 });

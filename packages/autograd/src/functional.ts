@@ -29,8 +29,11 @@ let depth = 0;
  * tensor: one tensor (argnums a number, default 0) or a list (argnums a list), each shaped like its argument.
  * An argument `f` does not depend on gets zeros. `grad(f, 1)` is shorthand for `grad(f, {argnums: 1})`.
  */
-export function grad<A extends Argnums = 0>(f: (...args: Tensor[]) => Tensor, opts?: A | (GradOptions & { argnums?: A })): (...args: Tensor[]) => GradOf<A> {
-  const vg = valueAndGrad(f, opts);
+export function grad<A extends Argnums = 0>(
+  f: (...args: Tensor[]) => Tensor,
+  opts?: A | (GradOptions & { argnums?: A }),
+): (...args: Tensor[]) => GradOf<A> {
+  const vg = makeValueAndGrad('grad', f, opts);
   return (...args) => {
     const [value, g] = vg(...args);
     // A detached value is ours to free; a recorded one (nested) may be saved by the gradient's graph.
@@ -44,7 +47,14 @@ export function valueAndGrad<A extends Argnums = 0>(
   f: (...args: Tensor[]) => Tensor,
   opts?: A | (GradOptions & { argnums?: A }),
 ): (...args: Tensor[]) => [Tensor, GradOf<A>] {
-  const name = 'valueAndGrad';
+  return makeValueAndGrad('valueAndGrad', f, opts);
+}
+
+function makeValueAndGrad<A extends Argnums>(
+  name: string,
+  f: (...args: Tensor[]) => Tensor,
+  opts: A | (GradOptions & { argnums?: A }) | undefined,
+): (...args: Tensor[]) => [Tensor, GradOf<A>] {
   if (typeof f !== 'function') throw new Error(`${name}: f must be a function, got ${typeof f}`);
   const o: GradOptions = typeof opts === 'number' || Array.isArray(opts) ? { argnums: opts as Argnums } : ((opts ?? {}) as GradOptions);
   if (typeof o !== 'object') throw new Error(`${name}: options must be an argnums or an object, got ${typeof o}`);
@@ -58,8 +68,8 @@ export function valueAndGrad<A extends Argnums = 0>(
 
   return (...args) => {
     for (const i of list) {
-      const x = args[i];
       if (i >= args.length) throw new Error(`${name}: argnums ${i} is out of range for ${args.length} argument(s)`);
+      const x = args[i];
       if (!(x instanceof Tensor)) throw new Error(`${name}: argument ${i} must be a Tensor, got ${typeof x}`);
       if (x.isDisposed) throw new Error(`${name}: argument ${i} (shape ${fmtShape(x.shape)}) has been disposed`);
       if (x.dtype !== 'float32') throw new Error(`${name}: argument ${i} must be float32 to be differentiated, got ${x.dtype}`);

@@ -35,7 +35,8 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new Error(`gradcheck: inputs[${i}] must be a Tensor, got ${typeof x}`);
     if (x.isDisposed) throw new Error(`gradcheck: inputs[${i}] (shape ${fmtShape(x.shape)}) has been disposed`);
-    if (x.device !== 'cpu') throw new Error(`gradcheck: inputs[${i}] is on ${x.device}; gradcheck reads values synchronously, move it with .to('cpu')`);
+    if (x.device !== 'cpu')
+      throw new Error(`gradcheck: inputs[${i}] is on ${x.device}; gradcheck reads values synchronously, move it with .to('cpu')`);
   });
   const { eps = 1e-3, atol = 1e-3, rtol = 1e-2, seed = 0 } = opts;
   for (const [k, v] of Object.entries({ eps, atol, rtol }))

@@ -32,6 +32,10 @@ describe('ReduceLROnPlateau', () => {
     const s = new ReduceLROnPlateau(opt(1));
     s.step({ item: () => 0.5 });
     expect(s.best).toBe(0.5);
+    expect(() => s.step({ item: () => true })).toThrow(
+      'ReduceLROnPlateau: step: metric must be a number (or have an item() giving one), got true',
+    );
+    expect(s.lastEpoch).toBe(1);
   });
 
   it('reports the optimizer lrs before its first step', () => {
@@ -73,7 +77,7 @@ describe('ReduceLROnPlateau', () => {
       'ReduceLROnPlateau: expected 1 values for minLr (one per param group), got 2',
     );
     expect(() => new ReduceLROnPlateau(o).step('low' as never)).toThrow(
-      "ReduceLROnPlateau: step: metric must be a number, got 'low'",
+      "ReduceLROnPlateau: step: metric must be a number (or have an item() giving one), got 'low'",
     );
     const s = new ReduceLROnPlateau(o);
     expect(() => s.loadStateDict({ ...s.stateDict(), mode: 'avg' })).toThrow(

@@ -85,10 +85,11 @@ export class ReduceLROnPlateau {
   }
 
   /** Records one epoch's metric and reduces the learning rates if it has plateaued. NaN counts as no improvement. */
-  step(metric: number | { item(): number }): void {
+  step(metric: number | { item(): number | boolean }): void {
     const current =
       typeof metric === 'object' && metric !== null && typeof metric.item === 'function' ? metric.item() : metric;
-    if (typeof current !== 'number') fail('ReduceLROnPlateau', `step: metric must be a number, got ${fmt(metric)}`);
+    if (typeof current !== 'number')
+      fail('ReduceLROnPlateau', `step: metric must be a number (or have an item() giving one), got ${fmt(current)}`);
     this.lastEpoch += 1;
     if (this.isBetter(current, this.best)) {
       this.best = current;

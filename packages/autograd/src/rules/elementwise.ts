@@ -3,7 +3,7 @@
  * PyTorch 1.13's derivatives.yaml formula by formula so results agree to float32 rounding.
  */
 import {
-  add, cos, div, eq, erf, exp, ge, gt, log, lt, mul, neg, pow, sign, sin, sub, tanh, where, zerosLike, type Tensor,
+  add, cos, div, eq, erf, exp, ge, gt, le, log, lt, mul, neg, pow, sign, sin, sub, tanh, where, zerosLike, type Tensor,
 } from '@nn/tensor';
 import type { GradContext, GradRule } from './types.js';
 import { unbroadcast } from './unbroadcast.js';
@@ -47,8 +47,8 @@ export const UNARY_RULES = {
   Tanh: unary((dy, c) => mul(dy, sub(1, mul(c.output, c.output))), { output: true }),
   /** dσ = (1 - y)·y. */
   Sigmoid: unary((dy, c) => mul(mul(dy, sub(1, c.output)), c.output), { output: true }),
-  /** 1 where y > 0, else 0 (0 at x = 0, as PyTorch's threshold_backward). */
-  Relu: unary((dy, c) => where(gt(c.output, 0), dy, 0), { output: true }),
+  /** 0 where y ≤ 0 (so 0 at x = 0), else 1: PyTorch's threshold_backward. */
+  Relu: unary((dy, c) => where(le(c.output, 0), 0, dy), { output: true }),
   /** d erf = 2/√π · e^(-x²). */
   Erf: unary((dy, c) => mul(mul(exp(neg(mul(x0(c), x0(c)))), TWO_OVER_SQRTPI), dy), { input: true }),
   /** d x² = 2x. */

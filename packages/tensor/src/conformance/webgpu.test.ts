@@ -9,7 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../backends/webgpu/backend-webgpu.js';
 import { bucketSize } from '../backends/webgpu/buffer-pool.js';
-import { engine, initBackend, memory, tensor, tidy, type Tensor, type TypedArray } from '../index.js';
+import { engine, initBackend, kernelNames, memory, tensor, tidy, type Tensor, type TypedArray } from '../index.js';
+import { KERNELS } from '../kernels.js';
 import { expectClose } from './harness.js';
 
 let gpu: WebGpuBackend | undefined;
@@ -72,6 +73,11 @@ function flushSubnormals(gpuValues: ArrayLike<number>, cpuValues: ArrayLike<numb
 const dtypeOf = (a: TypedArray) => (a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'bool');
 
 describe('webgpu backend: storage and readback', () => {
+  itGpu('implements every kernel of the primitive set', async () => {
+    const have = new Set(kernelNames('webgpu'));
+    expect(KERNELS.filter((k) => !have.has(k))).toEqual([]);
+  });
+
   itGpu('reads back every dtype; bool is stored as u32 but read as Uint8Array', async () => {
     const f = onGpu([1.5, -2, NaN, Infinity], [2, 2]);
     const i = onGpu([-2147483648, 0, 7], [3], 'int32');
@@ -219,6 +225,16 @@ describe('webgpu backend: buffer pool, batching and pipeline cache', () => {
     const y = engine.runKernel('Neg', [x]);
     expect(Array.from(await y.data())).toEqual([-1, -2]);
     x.dispose(), y.dispose();
+  });
+});
+
+describe('webgpu backend: device errors', () => {
+  itGpu('an uncaptured device error is reported by the next read, once', async (backend) => {
+    const x = onGpu([1, 2], [2]);
+    backend.device.createBuffer({ size: 4, usage: 0x1 | 0x80 }); // MAP_READ | STORAGE: invalid
+    await expect(x.data()).rejects.toThrow('data: an earlier WebGPU command failed');
+    expect(Array.from(await x.data())).toEqual([1, 2]);
+    x.dispose();
   });
 });
 
@@ -378,5 +394,15 @@ describe('webgpu kernels against the CPU reference', () => {
       const { cpu, gpu: g } = await both(name, inputs, attrs);
       expect(Array.from(g), name).toEqual(Array.from(cpu));
     }
+  });
+});
+
+// Last: disposing the backend makes it unusable for the rest of this file.
+describe('webgpu backend: dispose', () => {
+  itGpu('dispose() destroys the device; later use fails naming it', async (backend) => {
+    const x = onGpu([1], [1]);
+    backend.dispose();
+    await expect(x.data()).rejects.toThrow('data: the webgpu backend has been disposed');
+    expect(() => onGpu([1], [1])).toThrow('write: the webgpu backend has been disposed');
   });
 });

@@ -55,8 +55,8 @@ export class WebGpuBackend implements Backend {
   private error: string | null = null;
   private lost: string | null = null;
   private disposed = false;
-  // Holding the GPU object keeps Dawn's instance alive as long as the device (Node).
-  private readonly gpu: GPU;
+  // Dawn (Node) keeps its instance, and the process, alive while the GPU object is referenced: held until dispose.
+  private gpu: GPU | null;
 
   constructor({ device, gpu }: AcquiredDevice) {
     this.device = device;
@@ -70,7 +70,7 @@ export class WebGpuBackend implements Backend {
 
   // ---- storage ----
 
-  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+  write(values: TypedArray, _shape: readonly number[], dtype: DType): DataId {
     this.assertUsable('write');
     const data = this.alloc(values.length, dtype);
     if (values.length > 0) {
@@ -78,7 +78,6 @@ export class WebGpuBackend implements Backend {
       const src = dtype === 'bool' ? Uint32Array.from(values as Uint8Array) : values;
       this.device.queue.writeBuffer(data.buffer, 0, src as ArrayBufferView<ArrayBuffer>);
     }
-    void shape;
     return data;
   }
 
@@ -291,7 +290,7 @@ export class WebGpuBackend implements Backend {
     this.pool.destroy();
     this.pipelines.clear();
     this.device.destroy();
-    void this.gpu;
+    this.gpu = null;
   }
 }
 

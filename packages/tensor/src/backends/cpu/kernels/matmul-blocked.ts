@@ -20,8 +20,8 @@
  * throughput allows on that machine (measured without any loads), so block sizes matter little; KC = 256 keeps
  * an A panel (8 KiB) and a B panel (8 KiB) in L1 and the packed A block (128 KiB) in L2.
  *
- * Every function here is self-contained (no module-level state or constants), because `matmul-threads.ts`
- * ships their source text to worker threads.
+ * Every function here refers only to its arguments and to the other functions here (no module-level state,
+ * constants or imports), because `matmul-threads.ts` ships their source text to worker threads.
  */
 
 /** One operand: elements at `data[offset + i * rowStride + j * colStride]`. */
@@ -143,5 +143,31 @@ function addTile(c: Float32Array, cOff: number, ldc: number, tile: Float64Array,
   }
 }
 
+/**
+ * The GEMM calls of one matmul: operand strides shared by all, and per task the block size and where its A, B
+ * and C start. `tasks` is flat: [m, n, aOffset, bOffset, cOffset] per task.
+ */
+export interface GemmJob {
+  k: number;
+  ldc: number;
+  aRowStride: number;
+  aColStride: number;
+  bRowStride: number;
+  bColStride: number;
+  tasks: number[];
+}
+
+/** Runs every task of `job`. */
+export function runGemmTasks(job: GemmJob, a: Float32Array, b: Float32Array, c: Float32Array, scratch: GemmScratch): void {
+  const A = { data: a, offset: 0, rowStride: job.aRowStride, colStride: job.aColStride };
+  const B = { data: b, offset: 0, rowStride: job.bRowStride, colStride: job.bColStride };
+  const t = job.tasks;
+  for (let i = 0; i < t.length; i += 5) {
+    A.offset = t[i + 2]!;
+    B.offset = t[i + 3]!;
+    gemm(t[i]!, t[i + 1]!, job.k, A, B, c, t[i + 4]!, job.ldc, scratch);
+  }
+}
+
 /** The functions above, for building the worker source (see matmul-threads.ts). */
-export const GEMM_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [gemm, newGemmScratch, packPanels, microKernel4x4, addTile];
+export const GEMM_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [runGemmTasks, gemm, newGemmScratch, packPanels, microKernel4x4, addTile];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { engine, tensor } from '../../../index.js';
-import { newGemmScratch } from './matmul-blocked.js';
-import { runGemmTasks, threadStats, whenThreadsReady, type GemmJob } from './matmul-threads.js';
+import { newGemmScratch, runGemmTasks, type GemmJob } from './matmul-blocked.js';
+import { threadStats, whenThreadsReady } from './matmul-threads.js';
 
 function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);

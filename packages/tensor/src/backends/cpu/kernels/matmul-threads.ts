@@ -10,39 +10,17 @@
  * are bit-identical to the single-threaded ones. Threads: `os.availableParallelism()` in all (main included),
  * or the `NN_NUM_THREADS` environment variable (1 disables them).
  */
-import { GEMM_FUNCTIONS, gemm, newGemmScratch, type GemmScratch } from './matmul-blocked.js';
+import { GEMM_FUNCTIONS, newGemmScratch, runGemmTasks, type GemmJob } from './matmul-blocked.js';
+
+export type { GemmJob } from './matmul-blocked.js';
 
 /** Below this many flops (2·m·n·k over the batch) a matmul stays on one thread: posting costs ~0.1 ms. */
 export const MIN_PARALLEL_FLOPS = 2 ** 23;
 
-/**
- * The GEMM calls of one matmul: operand strides shared by all, and per task the block size and where its A, B
- * and C start. `tasks` is flat: [m, n, aOffset, bOffset, cOffset] per task.
- */
-export interface GemmJob {
-  k: number;
-  ldc: number;
-  aRowStride: number;
-  aColStride: number;
-  bRowStride: number;
-  bColStride: number;
-  tasks: number[];
-}
-
-/** Runs every task of `job` (self-contained: it is also shipped to the workers). */
-export function runGemmTasks(job: GemmJob, a: Float32Array, b: Float32Array, c: Float32Array, scratch: GemmScratch): void {
-  const A = { data: a, offset: 0, rowStride: job.aRowStride, colStride: job.aColStride };
-  const B = { data: b, offset: 0, rowStride: job.bRowStride, colStride: job.bColStride };
-  const t = job.tasks;
-  for (let i = 0; i < t.length; i += 5) {
-    A.offset = t[i + 2]!;
-    B.offset = t[i + 3]!;
-    gemm(t[i]!, t[i + 1]!, job.k, A, B, c, t[i + 4]!, job.ldc, scratch);
-  }
-}
-
 /** Task statuses in the shared flags array, written by the worker. */
 const POSTED = 0, RUNNING = 1, DONE = 2, FAILED = 3;
+/** Room for a failed worker's error message, per worker. */
+const ERROR_BYTES = 1024;
 
 interface WorkerLike {
   postMessage(msg: unknown): void;
@@ -93,7 +71,7 @@ function threadPool(): ThreadPool | null {
 }
 
 function workerSource(): string {
-  const fns = [...GEMM_FUNCTIONS, runGemmTasks].map((f) => f.toString()).join('\n');
+  const fns = GEMM_FUNCTIONS.map((f) => f.toString()).join('\n');
   return `${fns}
 const { parentPort, workerData } = require('node:worker_threads');
 const scratch = ${newGemmScratch.name}();
@@ -103,8 +81,10 @@ parentPort.on('message', (msg) => {
   let status = ${DONE};
   try {
     ${runGemmTasks.name}(msg.job, new Float32Array(msg.a), new Float32Array(msg.b), new Float32Array(msg.c), scratch);
-  } catch {
+  } catch (e) {
     status = ${FAILED};
+    const text = new TextEncoder().encode(String(e && e.stack || e)).slice(0, ${ERROR_BYTES});
+    new Uint8Array(msg.errors, msg.slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
   }
   Atomics.store(flags, msg.slot, status);
   Atomics.notify(flags, msg.slot);
@@ -147,7 +127,10 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   const sc = new SharedArrayBuffer(4 * outSize);
   const c = new Float32Array(sc);
   const flags = new Int32Array(new SharedArrayBuffer(4 * workers.length));
-  workers.forEach((w, i) => w.postMessage({ job: { ...job, tasks: theirs[i] }, a: sa, b: sb, c: sc, flags: flags.buffer, slot: i }));
+  const errors = new SharedArrayBuffer(ERROR_BYTES * workers.length);
+  workers.forEach((w, i) =>
+    w.postMessage({ job: { ...job, tasks: theirs[i] }, a: sa, b: sb, c: sc, flags: flags.buffer, errors, slot: i }),
+  );
   runGemmTasks({ ...job, tasks: own! }, a, b, c, mainScratch);
   for (let i = 0; i < workers.length; i++) {
     // A worker that has not even picked its job up after 10 s is presumed dead; one running is waited for.
@@ -162,7 +145,9 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
     }
     if (s === FAILED) {
       p!.broken = true;
-      throw new Error('MatMul: a worker thread failed; set NN_NUM_THREADS=1 to compute matmuls on one thread');
+      const bytes = new Uint8Array(errors, i * ERROR_BYTES, ERROR_BYTES).slice();
+      const message = new TextDecoder().decode(bytes.subarray(0, Math.max(bytes.indexOf(0), 0) || ERROR_BYTES));
+      throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
     }
   }
   return c.slice();

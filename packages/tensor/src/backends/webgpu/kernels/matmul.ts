@@ -19,7 +19,8 @@ import type { Program } from '../program.js';
 const BM = 64;
 const BN = 64;
 const BK = 16;
-const MAX_BATCH_PER_DISPATCH = 65535;
+/** Workgroups per grid dimension (WebGPU's default maxComputeWorkgroupsPerDimension). */
+const MAX_GROUPS = 65535;
 
 class MatMulProgram implements Program {
   readonly shaderKey: string;
@@ -139,10 +140,12 @@ registerKernel<WebGpuBackend>('webgpu', 'MatMul', ({ inputs: [a, b], attrs, back
   const matStrides = (shape: readonly number[], mat: number) => broadcastStrides(shape.slice(0, -2), batch).map((s) => s * mat);
   const { shape: bShape, strides } = collapseDims(batch, [stridesOf(batch), matStrides(a!.shape, aRows * aCols), matStrides(b!.shape, bRows * bCols)]);
   const batchUniforms = strides.flat();
+  if (Math.ceil(n / BN) > MAX_GROUPS || Math.ceil(m / BM) > MAX_GROUPS)
+    throw new Error(`MatMul: output matrix ${m}×${n} exceeds the webgpu dispatch limit of ${MAX_GROUPS * BM} rows and columns`);
   const buffers = [backend.data(a!).buffer, backend.data(b!).buffer];
   // Grids are limited to 65535 along z: larger batches are split over several dispatches.
-  for (let start = 0; start < count; start += MAX_BATCH_PER_DISPATCH) {
-    const chunk = Math.min(MAX_BATCH_PER_DISPATCH, count - start);
+  for (let start = 0; start < count; start += MAX_GROUPS) {
+    const chunk = Math.min(MAX_GROUPS, count - start);
     const program = new MatMulProgram(transposeA, transposeB, m, n, k, bShape.length, batchUniforms, start, chunk);
     backend.encode(program, buffers, ['float32', 'float32'], out.buffer, 'float32');
   }
