@@ -1,5 +1,6 @@
 /** `backward(loss)`: accumulates dloss/dleaf into the `.grad` of every leaf that requires gradients. */
 import { add, clone, fmtShape, keep, onesLike, shapesEqual, tidy, Tensor } from '@nn/tensor';
+import { describe } from './describe.js';
 import { noGrad } from './mode.js';
 import { reversePass } from './tape.js';
 
@@ -8,13 +9,6 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the gradient computation itself, so `.grad` can be differentiated again (higher-order gradients). */
   createGraph?: boolean;
-}
-
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? ((x as object).constructor?.name ?? 'an object') : `${typeof x} ${String(x)}`;
 }
 
 /**

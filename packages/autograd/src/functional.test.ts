@@ -89,7 +89,7 @@ describe('grad / valueAndGrad', () => {
 
   it('validates its arguments', () => {
     const f = (x: Tensor) => x.sum();
-    expect(() => grad(3 as unknown as () => Tensor)).toThrow('grad: f must be a function, got number');
+    expect(() => grad(3 as unknown as () => Tensor)).toThrow('grad: f must be a function, got number 3');
     expect(() => grad(f, -1)).toThrow('grad: argnums must be a non-negative integer or a non-empty list of them, got -1');
     expect(() => grad(f, [0, 0])).toThrow('grad: argnums [0,0] repeats an index');
     expect(() => grad(f, 1)(tensor([1]))).toThrow('grad: argnums 1 is out of range for 1 argument(s)');
@@ -97,6 +97,6 @@ describe('grad / valueAndGrad', () => {
     expect(() => valueAndGrad((x: Tensor) => x.mul(2))(tensor([1, 2]))).toThrow(
       'valueAndGrad: f must return a one-element float32 tensor, got float32 of shape [2]',
     );
-    expect(() => valueAndGrad(f, { createGraph: 1 as unknown as boolean })).toThrow('valueAndGrad: createGraph must be a boolean, got number');
+    expect(() => valueAndGrad(f, { createGraph: 1 as unknown as boolean })).toThrow('valueAndGrad: createGraph must be a boolean, got number 1');
   });
 });

@@ -3,6 +3,7 @@
  * arguments are differentiated through fresh views of them, and only the chosen arguments are collected.
  */
 import { clone, fmtShape, onesLike, tidy, Tensor, zerosLike } from '@nn/tensor';
+import { describe } from './describe.js';
 import { enableGrad, isGradEnabled, noGrad } from './mode.js';
 import { reversePass } from './tape.js';
 
@@ -55,22 +56,22 @@ function makeValueAndGrad<A extends Argnums>(
   f: (...args: Tensor[]) => Tensor,
   opts: A | (GradOptions & { argnums?: A }) | undefined,
 ): (...args: Tensor[]) => [Tensor, GradOf<A>] {
-  if (typeof f !== 'function') throw new Error(`${name}: f must be a function, got ${typeof f}`);
+  if (typeof f !== 'function') throw new Error(`${name}: f must be a function, got ${describe(f)}`);
   const o: GradOptions = typeof opts === 'number' || Array.isArray(opts) ? { argnums: opts as Argnums } : ((opts ?? {}) as GradOptions);
-  if (typeof o !== 'object') throw new Error(`${name}: options must be an argnums or an object, got ${typeof o}`);
+  if (typeof o !== 'object') throw new Error(`${name}: options must be an argnums or an object, got ${describe(o)}`);
   const argnums = o.argnums ?? 0;
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   if (!Array.isArray(list) || list.length === 0 || !list.every((i) => Number.isInteger(i) && i >= 0))
     throw new Error(`${name}: argnums must be a non-negative integer or a non-empty list of them, got ${JSON.stringify(argnums)}`);
   if (new Set(list).size !== list.length) throw new Error(`${name}: argnums ${JSON.stringify(argnums)} repeats an index`);
   if (o.createGraph !== undefined && typeof o.createGraph !== 'boolean')
-    throw new Error(`${name}: createGraph must be a boolean, got ${typeof o.createGraph}`);
+    throw new Error(`${name}: createGraph must be a boolean, got ${describe(o.createGraph)}`);
 
   return (...args) => {
     for (const i of list) {
       if (i >= args.length) throw new Error(`${name}: argnums ${i} is out of range for ${args.length} argument(s)`);
       const x = args[i];
-      if (!(x instanceof Tensor)) throw new Error(`${name}: argument ${i} must be a Tensor, got ${typeof x}`);
+      if (!(x instanceof Tensor)) throw new Error(`${name}: argument ${i} must be a Tensor, got ${describe(x)}`);
       if (x.isDisposed) throw new Error(`${name}: argument ${i} (shape ${fmtShape(x.shape)}) has been disposed`);
       if (x.dtype !== 'float32') throw new Error(`${name}: argument ${i} must be float32 to be differentiated, got ${x.dtype}`);
     }
@@ -92,7 +93,7 @@ function makeValueAndGrad<A extends Argnums>(
       } finally {
         depth--;
       }
-      if (!(y instanceof Tensor)) throw new Error(`${name}: f must return a Tensor, got ${typeof y}`);
+      if (!(y instanceof Tensor)) throw new Error(`${name}: f must return a Tensor, got ${describe(y)}`);
       if (y.size !== 1 || y.dtype !== 'float32')
         throw new Error(`${name}: f must return a one-element float32 tensor, got ${y.dtype} of shape ${fmtShape(y.shape)}`);
       let found = new Map<Tensor, Tensor>();

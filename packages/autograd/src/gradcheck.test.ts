@@ -62,9 +62,9 @@ describe('gradcheck', () => {
     const f = (t: Tensor) => t.sum();
     expect(() => gradcheck(f, [x23()], { eps: 0 })).toThrow('gradcheck: eps must be a positive finite number, got 0');
     expect(() => gradcheck(f, [x23()], { atol: -1 })).toThrow('gradcheck: atol must be a non-negative finite number, got -1');
-    expect(() => gradcheck(f, x23() as unknown as Tensor[])).toThrow('gradcheck: inputs must be an array of Tensors, got object');
+    expect(() => gradcheck(f, x23() as unknown as Tensor[])).toThrow('gradcheck: inputs must be an array of Tensors, got Tensor');
     expect(() => gradcheck(f, [tensor([1], { dtype: 'int32' })])).toThrow('gradcheck: no float32 input to differentiate');
     expect(() => gradcheck((t) => t.gt(0), [x23()])).toThrow('gradcheck: f must return a float32 Tensor, got bool');
-    expect(() => gradcheck(f, [3 as unknown as Tensor])).toThrow('gradcheck: inputs[0] must be a Tensor, got number');
+    expect(() => gradcheck(f, [3 as unknown as Tensor])).toThrow('gradcheck: inputs[0] must be a Tensor, got number 3');
   });
 });

@@ -9,6 +9,7 @@
  * of a wrong rule (a lost term, sign or factor).
  */
 import { Generator, fmtShape, mul, randn, sum, tensor, tidy, Tensor } from '@nn/tensor';
+import { describe } from './describe.js';
 import { valueAndGrad } from './functional.js';
 import { noGrad } from './mode.js';
 
@@ -30,10 +31,10 @@ export interface GradcheckOptions {
  * Synchronous: the inputs must be on the CPU.
  */
 export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): true {
-  if (typeof f !== 'function') throw new Error(`gradcheck: f must be a function, got ${typeof f}`);
-  if (!Array.isArray(inputs)) throw new Error(`gradcheck: inputs must be an array of Tensors, got ${typeof inputs}`);
+  if (typeof f !== 'function') throw new Error(`gradcheck: f must be a function, got ${describe(f)}`);
+  if (!Array.isArray(inputs)) throw new Error(`gradcheck: inputs must be an array of Tensors, got ${describe(inputs)}`);
   inputs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new Error(`gradcheck: inputs[${i}] must be a Tensor, got ${typeof x}`);
+    if (!(x instanceof Tensor)) throw new Error(`gradcheck: inputs[${i}] must be a Tensor, got ${describe(x)}`);
     if (x.isDisposed) throw new Error(`gradcheck: inputs[${i}] (shape ${fmtShape(x.shape)}) has been disposed`);
     if (x.device !== 'cpu')
       throw new Error(`gradcheck: inputs[${i}] is on ${x.device}; gradcheck reads values synchronously, move it with .to('cpu')`);
@@ -48,7 +49,7 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   return tidy(() => {
     const y0 = noGrad(() => f(...inputs));
     if (!(y0 instanceof Tensor) || y0.dtype !== 'float32')
-      throw new Error(`gradcheck: f must return a float32 Tensor, got ${y0 instanceof Tensor ? y0.dtype : typeof y0}`);
+      throw new Error(`gradcheck: f must return a float32 Tensor, got ${y0 instanceof Tensor ? y0.dtype : describe(y0)}`);
     const w = y0.size === 1 ? new Float32Array([1]) : randn(y0.shape, { generator: new Generator(seed) }).dataSync();
     const wt = tensor(w.slice(), { shape: y0.shape });
     const project = (y: Tensor): number => {

@@ -50,8 +50,8 @@ describe('recording', () => {
     setGradEnabled(false);
     expect(isGradEnabled()).toBe(false);
     setGradEnabled(true);
-    expect(() => setGradEnabled(1 as unknown as boolean)).toThrow('setGradEnabled: on must be a boolean, got number');
-    expect(() => noGrad(5 as unknown as () => void)).toThrow('noGrad: fn must be a function, got number');
+    expect(() => setGradEnabled(1 as unknown as boolean)).toThrow('setGradEnabled: on must be a boolean, got number 1');
+    expect(() => noGrad(5 as unknown as () => void)).toThrow('noGrad: fn must be a function, got number 5');
   });
 });
 

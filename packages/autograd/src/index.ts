@@ -8,4 +8,3 @@ export { backward, zeroGrad, type BackwardOptions } from './backward.js';
 export { grad, valueAndGrad, type Argnums, type GradOptions } from './functional.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './mode.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
-export { unbroadcast, NON_DIFFERENTIABLE, type GradRule, type GradContext, type RuleEntry } from './rules/index.js';

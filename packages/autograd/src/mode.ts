@@ -2,11 +2,9 @@
  * Gradient mode: whether ops on tensors that require gradients are recorded. Global, like PyTorch's
  * `torch.is_grad_enabled()`; `noGrad`/`enableGrad` switch it for the duration of a function.
  */
-let enabled = true;
+import { describe } from './describe.js';
 
-function describe(x: unknown): string {
-  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
-}
+let enabled = true;
 
 /** Whether ops are being recorded for backward now. */
 export function isGradEnabled(): boolean {
