@@ -99,6 +99,17 @@ class Engine {
     return this.backend.name;
   }
 
+  /** Releases a backend's device resources; it must hold no live tensors. The default falls back to cpu. */
+  disposeBackend(name: string): void {
+    const b = this.backends.get(name);
+    if (!b) return;
+    const live = this.live.get(name) ?? 0;
+    if (live > 0) throw new Error(`disposeBackend: backend '${name}' still holds ${live} live tensors; dispose them first`);
+    b.dispose?.();
+    this.backends.delete(name);
+    if (this.current === b) this.current = undefined;
+  }
+
   // ---- tensors and storage ----
 
   /** Wraps kernel output (or fresh storage) as a tracked Tensor. */
@@ -296,4 +307,9 @@ export async function initBackend(name: Device): Promise<void> {
 
 export function getBackend(): Device {
   return engine.getBackend();
+}
+
+/** Frees a backend's device (e.g. the WebGPU device) once none of its tensors is alive. */
+export function disposeBackend(name: Device): void {
+  engine.disposeBackend(name);
 }

@@ -5,7 +5,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions } from './tensor-methods.js';
 export * from './ops/index.js';
 export {
-  engine, tidy, keep, dispose, memory, setBackend, initBackend, getBackend,
+  engine, tidy, keep, dispose, memory, setBackend, initBackend, getBackend, disposeBackend,
   type MemoryInfo, type KernelListener, type GraphRetainer,
 } from './engine.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';

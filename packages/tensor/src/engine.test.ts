@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { disposeBackend, getBackend, memory, ones, setBackend, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
+
+describe('engine', () => {
+  it('rejects unknown backends with the registered names', async () => {
+    await expect(setBackend('tpu' as never)).rejects.toThrow("setBackend: unknown backend 'tpu' (registered: cpu, webgpu)");
+    expect(getBackend()).toBe('cpu');
+  });
+
+  it('refuses to dispose a backend that still holds tensors', () => {
+    const t = zeros([2]);
+    expect(() => disposeBackend('cpu')).toThrow(/disposeBackend: backend 'cpu' still holds \d+ live tensors/);
+    t.dispose();
+  });
+
+  it('counts bytes per backend and frees shared storage once', () => {
+    const base = memory();
+    const a = zeros([4, 4]);
+    const view = a.reshape(16);
+    const det = a.detach();
+    const m = memory();
+    expect(m.numTensors - base.numTensors).toBe(3);
+    expect(m.numDataBuffers - base.numDataBuffers).toBe(1);
+    expect(m.numBytes - base.numBytes).toBe(64);
+    a.dispose();
+    view.dispose();
+    expect(memory().numDataBuffers - base.numDataBuffers).toBe(1);
+    expect(det.dataSync()).toHaveLength(16);
+    det.dispose();
+    expect(memory().numBytes).toBe(base.numBytes);
+  });
+
+  it('assign updates in place, keeping identity, and checks shape and dtype', () => {
+    const p = zeros([3]);
+    const before = memory().numDataBuffers;
+    tidy(() => p.assign(p.add(ones([3])).mul(2)));
+    expect(p.arraySync()).toEqual([2, 2, 2]);
+    expect(memory().numDataBuffers).toBe(before);
+    expect(() => p.assign(zeros([2]))).toThrow('assign: shape [2] does not match the target\'s shape [3]');
+    expect(() => p.assign(zeros([3], { dtype: 'int32' }))).toThrow('assign: dtype int32 does not match the target\'s dtype float32');
+    p.dispose();
+  });
+
+  it('tidy waits for an async function and frees on rejection', async () => {
+    const before = memory().numTensors;
+    const r = await tidy(async () => {
+      zeros([1]);
+      await Promise.resolve();
+      return ones([1]);
+    });
+    expect(memory().numTensors).toBe(before + 1);
+    r.dispose();
+    await expect(tidy(async () => {
+      zeros([1]);
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('`using` disposes at the end of the block', () => {
+    const before = memory().numTensors;
+    let escaped: Tensor;
+    {
+      using t = tensor([1, 2]);
+      escaped = t;
+      expect(memory().numTensors).toBe(before + 1);
+    }
+    expect(escaped.isDisposed).toBe(true);
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('names disposed inputs in op errors', () => {
+    const a = zeros([2]);
+    a.dispose();
+    expect(() => a.add(1)).toThrow(/add: .*has been disposed/);
+    expect(() => a.item()).toThrow('item: tensor (shape [2], float32) has been disposed');
+  });
+});
