@@ -1,15 +1,14 @@
 /** `backward(loss)`: accumulates dloss/dleaf into the `.grad` of every leaf that requires gradients. */
-import { add, clone, fmtShape, keep, onesLike, shapesEqual, tidy, Tensor } from '@nn/tensor';
-import { describe } from './describe.js';
+import { type BackwardOptions, add, clone, fmtShape, keep, onesLike, shapesEqual, tidy, Tensor, describeValue as describe } from '@nn/tensor';
 import { noGrad } from './mode.js';
 import { reversePass } from './tape.js';
 
-export interface BackwardOptions {
-  /** Keep the graph's saved tensors so another backward can run through it (PyTorch's retain_graph). Default: createGraph. */
-  retainGraph?: boolean;
-  /** Record the gradient computation itself, so `.grad` can be differentiated again (higher-order gradients). */
-  createGraph?: boolean;
-}
+/**
+ * `retainGraph`: keep the graph's saved tensors so another backward can run through it (PyTorch's retain_graph;
+ * default: createGraph). `createGraph`: record the gradient computation itself, so `.grad` can be
+ * differentiated again (higher-order gradients).
+ */
+export type { BackwardOptions };
 
 /**
  * Computes d(loss)/d(leaf) for every leaf (tensor with `requiresGrad` made by the user, not by an op) in the

@@ -2,8 +2,7 @@
  * JAX-style functional gradients: `grad(f)` is a function returning df/dx. They never touch `.grad`: the
  * arguments are differentiated through fresh views of them, and only the chosen arguments are collected.
  */
-import { clone, fmtShape, onesLike, tidy, Tensor, zerosLike } from '@nn/tensor';
-import { describe } from './describe.js';
+import { clone, fmtShape, onesLike, tidy, Tensor, zerosLike, describeValue as describe } from '@nn/tensor';
 import { enableGrad, isGradEnabled, noGrad } from './mode.js';
 import { reversePass } from './tape.js';
 

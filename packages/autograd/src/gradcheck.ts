@@ -8,8 +8,7 @@
  * ulp(y)/ε ≈ 1e-4·|y| at ε = 1e-3: the default tolerances sit above that noise and far below the O(1) errors
  * of a wrong rule (a lost term, sign or factor).
  */
-import { Generator, fmtShape, mul, randn, sum, tensor, tidy, Tensor } from '@nn/tensor';
-import { describe } from './describe.js';
+import { Generator, fmtShape, mul, randn, sum, tensor, tidy, Tensor, describeValue as describe } from '@nn/tensor';
 import { valueAndGrad } from './functional.js';
 import { noGrad } from './mode.js';
 

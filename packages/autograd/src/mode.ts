@@ -2,7 +2,7 @@
  * Gradient mode: whether ops on tensors that require gradients are recorded. Global, like PyTorch's
  * `torch.is_grad_enabled()`; `noGrad`/`enableGrad` switch it for the duration of a function.
  */
-import { describe } from './describe.js';
+import { describeValue as describe } from '@nn/tensor';
 
 let enabled = true;
 

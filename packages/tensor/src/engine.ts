@@ -11,7 +11,8 @@ export type KernelListener = (name: string, inputs: readonly Tensor[], attrs: Re
  * level, instead of being disposed.
  */
 export interface GraphRetainer {
-  retained(roots: readonly Tensor[]): Iterable<Tensor>;
+  /** `since`: the first tensor id the closing scope can hold, so the walk can stop at older tensors. */
+  retained(roots: readonly Tensor[], since: number): Iterable<Tensor>;
   adopt(tensors: readonly Tensor[]): void;
 }
 
@@ -23,6 +24,8 @@ interface DataEntry {
 
 interface Scope {
   tensors: Set<Tensor>;
+  /** Id of the first tensor created in this scope. */
+  firstId: number;
 }
 
 export interface MemoryInfo {
@@ -209,7 +212,7 @@ class Engine {
   }
 
   startScope(): void {
-    this.scopes.push({ tensors: new Set() });
+    this.scopes.push({ tensors: new Set(), firstId: this.nextId });
   }
 
   endScope(result: unknown): void {
@@ -219,7 +222,7 @@ class Engine {
     const returned = new Set<Tensor>();
     collectTensors(result, returned);
     const retained = new Set<Tensor>();
-    if (this.retainer) for (const t of this.retainer.retained([...returned])) if (scope.tensors.has(t)) retained.add(t);
+    if (this.retainer) for (const t of this.retainer.retained([...returned], scope.firstId)) if (scope.tensors.has(t)) retained.add(t);
     const adopted: Tensor[] = [];
     for (const t of scope.tensors) {
       if (returned.has(t)) parent?.tensors.add(t);

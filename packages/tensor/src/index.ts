@@ -2,7 +2,9 @@
 export type { DType, TypedArray } from './dtype.js';
 export type { Backend, DataId, Device, KernelFunc, KernelArgs, TensorInfo } from './backend.js';
 export { Tensor, type NestedArray } from './tensor.js';
-export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions } from './tensor-methods.js';
+export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions, type BackwardOptions } from './tensor-methods.js';
+export * from './kernels.js';
+export { describe as describeValue } from './ops/util.js';
 export * from './ops/index.js';
 export {
   engine, tidy, keep, dispose, memory, setBackend, initBackend, getBackend, disposeBackend,

@@ -80,7 +80,14 @@ declare module './tensor.js' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     oneHot(numClasses?: number): Tensor;
+    /** Reverse-mode gradient of this tensor into every leaf's `.grad`; installed by `@nn/autograd`. */
+    backward(gradOutput?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void;
   }
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
 }
 
 /** Methods whose function takes the tensor first: `x.name(...rest)` → `name(x, ...rest)`. */
@@ -108,6 +115,9 @@ for (const name of VARIADIC_METHODS) {
     return fn(this, args.length === 1 && Array.isArray(args[0]) ? args[0] : args);
   };
 }
+proto.backward = function () {
+  throw new Error("backward: import '@nn/autograd' to compute gradients");
+};
 proto.where = function (this: Tensor, cond: Tensor, other: TensorLike) {
   return ops.where(cond, this, other);
 };

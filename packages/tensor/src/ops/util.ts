@@ -14,8 +14,10 @@ export function assertTensor(op: string, arg: string, x: unknown): Tensor {
   return x;
 }
 
+/** How a bad argument reads in an error message: `number 3`, `null`, `an array`, `a function`, or its class name. */
 export function describe(x: unknown): string {
   if (x === null) return 'null';
+  if (typeof x === 'function') return 'a function';
   if (Array.isArray(x)) return 'an array';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
   return `${typeof x} ${String(x)}`;

@@ -169,5 +169,19 @@ export function runGemmTasks(job: GemmJob, a: Float32Array, b: Float32Array, c: 
   }
 }
 
+/**
+ * Runs chunks of `job` (each a task list) claimed one at a time from the counter `claim[index]`, until none are
+ * left. Every thread of a threaded matmul runs this on the same chunks and counter, so faster threads simply
+ * take more chunks.
+ */
+export function runGemmChunks(
+  job: GemmJob, chunks: number[][], claim: Int32Array, index: number, a: Float32Array, b: Float32Array, c: Float32Array, scratch: GemmScratch,
+): void {
+  for (let i = Atomics.add(claim, index, 1); i < chunks.length; i = Atomics.add(claim, index, 1))
+    runGemmTasks({ ...job, tasks: chunks[i]! }, a, b, c, scratch);
+}
+
 /** The functions above, for building the worker source (see matmul-threads.ts). */
-export const GEMM_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [runGemmTasks, gemm, newGemmScratch, packPanels, microKernel4x4, addTile];
+export const GEMM_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
+  runGemmChunks, runGemmTasks, gemm, newGemmScratch, packPanels, microKernel4x4, addTile,
+];

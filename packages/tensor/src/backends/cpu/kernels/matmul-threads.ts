@@ -1,23 +1,27 @@
 /**
  * Splits large matmuls across worker threads, in Node.js, while keeping the kernel synchronous: the main
- * thread posts each worker its share, computes its own share, then blocks in `Atomics.wait` until the workers
- * flag completion in shared memory (Node allows `Atomics.wait` on the main thread; browsers do not, so there
- * the matmul stays on one thread).
+ * thread posts the job to the workers, works on it too, then blocks in `Atomics.wait` until every worker that
+ * joined has finished (Node allows `Atomics.wait` on the main thread; browsers do not, so there the matmul
+ * stays on one thread).
  *
- * Workers are started lazily on the first large matmul and only used once they report ready, so no call ever
- * waits for a thread to boot. They run the same GEMM code as the main thread (its source text is shipped to
- * them), and each output element is computed by exactly one thread with the same summation order, so results
- * are bit-identical to the single-threaded ones. Threads: `os.availableParallelism()` in all (main included),
- * or the `NN_NUM_THREADS` environment variable (1 disables them).
+ * The job is cut into chunks (whole matrices of a batch, or blocks of rows or columns) that the threads claim
+ * from a shared counter, so a thread that starts late, or shares its core with another process, just takes
+ * fewer chunks. Workers start lazily on the first large matmul, and a call only posts to workers that are
+ * already up, so no call waits for a thread to boot. Workers run the same GEMM code as the main thread (its
+ * source text is shipped to them) and each output element is computed by one chunk in a fixed order, so the
+ * results are bit-identical to single-threaded ones. Threads in all (main included): `os.availableParallelism()`,
+ * or the `NN_NUM_THREADS` environment variable (1 disables workers).
  */
-import { GEMM_FUNCTIONS, newGemmScratch, runGemmTasks, type GemmJob } from './matmul-blocked.js';
+import { GEMM_FUNCTIONS, newGemmScratch, runGemmChunks, runGemmTasks, type GemmJob } from './matmul-blocked.js';
 
 export type { GemmJob } from './matmul-blocked.js';
 
 /** Below this many flops (2·m·n·k over the batch) a matmul stays on one thread: posting costs ~0.1 ms. */
 export const MIN_PARALLEL_FLOPS = 2 ** 23;
+/** Row (or column) blocks are at least this tall: each block re-packs the other operand. */
+const MIN_CHUNK_SPAN = 64;
 
-/** Task statuses in the shared flags array, written by the worker. */
+/** Per-worker status in the shared flags array (after the chunk counter at index 0). */
 const POSTED = 0, RUNNING = 1, DONE = 2, FAILED = 3;
 /** Room for a failed worker's error message, per worker. */
 const ERROR_BYTES = 1024;
@@ -42,15 +46,13 @@ function threadPool(): ThreadPool | null {
   if (pool !== undefined) return pool;
   pool = null;
   try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } })
-      .process;
-    const wt = proc?.getBuiltinModule?.('node:worker_threads') as
-      | { Worker: new (src: string, opts: object) => WorkerLike }
-      | undefined;
+    type Proc = { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> };
+    const proc = (globalThis as { process?: Proc }).process;
+    const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, opts: object) => WorkerLike } | undefined;
     const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
     if (!wt || !os || typeof SharedArrayBuffer === 'undefined') return null;
     const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
-    const threads = Math.min(Number.isInteger(configured) && configured > 0 ? configured : os.availableParallelism(), 16);
+    const threads = Math.min(configured > 0 ? configured : os.availableParallelism(), 16);
     if (threads <= 1) return null;
     const ready = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
     const p: ThreadPool = { workers: [], ready, broken: false };
@@ -71,28 +73,27 @@ function threadPool(): ThreadPool | null {
 }
 
 function workerSource(): string {
-  const fns = GEMM_FUNCTIONS.map((f) => f.toString()).join('\n');
-  return `${fns}
+  return `${GEMM_FUNCTIONS.map((f) => f.toString()).join('\n')}
 const { parentPort, workerData } = require('node:worker_threads');
 const scratch = ${newGemmScratch.name}();
 parentPort.on('message', (msg) => {
   const flags = new Int32Array(msg.flags);
-  Atomics.store(flags, msg.slot, ${RUNNING});
+  Atomics.store(flags, 1 + msg.slot, ${RUNNING});
   let status = ${DONE};
   try {
-    ${runGemmTasks.name}(msg.job, new Float32Array(msg.a), new Float32Array(msg.b), new Float32Array(msg.c), scratch);
+    ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, new Float32Array(msg.a), new Float32Array(msg.b), new Float32Array(msg.c), scratch);
   } catch (e) {
     status = ${FAILED};
-    const text = new TextEncoder().encode(String(e && e.stack || e)).slice(0, ${ERROR_BYTES});
+    const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
     new Uint8Array(msg.errors, msg.slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
   }
-  Atomics.store(flags, msg.slot, status);
-  Atomics.notify(flags, msg.slot);
+  Atomics.store(flags, 1 + msg.slot, status);
+  Atomics.notify(flags, 1 + msg.slot);
 });
 Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);`;
 }
 
-/** Starts the pool if needed and resolves with the number of ready workers (0 where threads are unavailable). For tests and benchmarks. */
+/** Starts the pool if needed; resolves with the number of ready workers (0 where threads are unavailable). For tests. */
 export async function whenThreadsReady(timeoutMs = 10_000): Promise<number> {
   const p = threadPool();
   if (!p) return 0;
@@ -104,59 +105,47 @@ export async function whenThreadsReady(timeoutMs = 10_000): Promise<number> {
 
 const mainScratch = newGemmScratch();
 
-/** How many matmuls ran split across threads (lets tests check that the threaded path ran). */
+/** How many matmuls were offered to worker threads (lets tests check that the threaded path ran). */
 export const threadStats = { parallelCalls: 0 };
 
 /**
- * Computes `job` into a new Float32Array of `outSize` elements, splitting it across the ready workers and this
- * thread when it is large enough; otherwise on this thread alone.
+ * Computes `job` (every output matrix is m×n) into a new Float32Array of `outSize` elements: on this thread
+ * alone when it is small or no worker is up, else shared with the ready workers.
  */
 export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, b: Float32Array, outSize: number): Float32Array {
-  const flops = 2 * job.k * sumBlocks(job.tasks);
+  const count = job.tasks.length / 5;
+  const flops = 2 * job.k * m * n * count;
   const p = flops >= MIN_PARALLEL_FLOPS ? threadPool() : null;
   const workers = p && !p.broken ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
-  if (workers.length === 0) {
+  const chunks = workers.length > 0 ? makeChunks(job, m, n, 4 * (workers.length + 1)) : [];
+  if (chunks.length < 2) {
     const out = new Float32Array(outSize);
     runGemmTasks(job, a, b, out, mainScratch);
     return out;
   }
   threadStats.parallelCalls++;
-  const [own, ...theirs] = splitTasks(job, m, n, workers.length + 1);
   const sa = shareCopy(a);
   const sb = shareCopy(b);
   const sc = new SharedArrayBuffer(4 * outSize);
   const c = new Float32Array(sc);
-  const flags = new Int32Array(new SharedArrayBuffer(4 * workers.length));
+  const flags = new Int32Array(new SharedArrayBuffer(4 * (1 + workers.length)));
   const errors = new SharedArrayBuffer(ERROR_BYTES * workers.length);
-  workers.forEach((w, i) =>
-    w.postMessage({ job: { ...job, tasks: theirs[i] }, a: sa, b: sb, c: sc, flags: flags.buffer, errors, slot: i }),
-  );
-  runGemmTasks({ ...job, tasks: own! }, a, b, c, mainScratch);
+  const { tasks: _, ...shape } = job;
+  workers.forEach((w, i) => w.postMessage({ job: shape, chunks, a: sa, b: sb, c: sc, flags: flags.buffer, errors, slot: i }));
+  runGemmChunks({ ...shape, tasks: [] }, chunks, flags, 0, a, b, c, mainScratch);
+  // Every chunk is now claimed. A worker still POSTED will find none left; one RUNNING may hold one: wait for it.
   for (let i = 0; i < workers.length; i++) {
-    // A worker that has not even picked its job up after 10 s is presumed dead; one running is waited for.
-    const deadline = Date.now() + 10_000;
     let s: number;
-    while ((s = Atomics.load(flags, i)) === POSTED || s === RUNNING) {
-      Atomics.wait(flags, i, s, 100);
-      if (s === POSTED && Atomics.load(flags, i) === POSTED && Date.now() > deadline) {
-        p!.broken = true;
-        throw new Error('MatMul: a worker thread did not respond; set NN_NUM_THREADS=1 to compute matmuls on one thread');
-      }
-    }
+    while ((s = Atomics.load(flags, 1 + i)) === RUNNING) Atomics.wait(flags, 1 + i, RUNNING);
     if (s === FAILED) {
       p!.broken = true;
       const bytes = new Uint8Array(errors, i * ERROR_BYTES, ERROR_BYTES).slice();
-      const message = new TextDecoder().decode(bytes.subarray(0, Math.max(bytes.indexOf(0), 0) || ERROR_BYTES));
+      const end = bytes.indexOf(0);
+      const message = new TextDecoder().decode(end >= 0 ? bytes.subarray(0, end) : bytes);
       throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
     }
   }
   return c.slice();
-}
-
-function sumBlocks(tasks: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < tasks.length; i += 5) s += tasks[i]! * tasks[i + 1]!;
-  return s;
 }
 
 function shareCopy(x: Float32Array): SharedArrayBuffer {
@@ -166,29 +155,30 @@ function shareCopy(x: Float32Array): SharedArrayBuffer {
 }
 
 /**
- * Divides the tasks into `parts` lists of about equal work: whole matrices when there are many, otherwise each
- * matrix cut into row blocks (or column blocks when it is wider than tall), in multiples of the 4×4 micro-tile.
+ * Cuts the tasks into about `target` chunks of similar work: groups of whole matrices when the batch is large,
+ * otherwise each matrix into blocks of rows (or of columns when it is wider than tall) of at least
+ * MIN_CHUNK_SPAN, in multiples of the 4×4 micro-tile.
  */
-function splitTasks(job: GemmJob, m: number, n: number, parts: number): number[][] {
+function makeChunks(job: GemmJob, m: number, n: number, target: number): number[][] {
   const t = job.tasks;
   const count = t.length / 5;
-  const out: number[][] = Array.from({ length: parts }, () => []);
-  if (count >= 4 * parts) {
-    for (let i = 0; i < count; i++) out[Math.floor((i * parts) / count)]!.push(...t.slice(5 * i, 5 * i + 5));
-    return out;
+  if (count >= target) {
+    const chunks: number[][] = Array.from({ length: target }, () => []);
+    for (let i = 0; i < count; i++) chunks[Math.floor((i * target) / count)]!.push(...t.slice(5 * i, 5 * i + 5));
+    return chunks;
   }
   const byRows = m >= n;
   const len = byRows ? m : n;
-  const chunk = Math.ceil(len / parts / 4) * 4;
+  const pieces = Math.max(1, Math.min(Math.ceil(target / count), Math.floor(len / MIN_CHUNK_SPAN)));
+  const span = Math.ceil(len / pieces / 4) * 4;
+  const chunks: number[][] = [];
   for (let i = 0; i < count; i++) {
     const [, , aOff, bOff, cOff] = t.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
-    for (let q = 0; q < parts; q++) {
-      const s = q * chunk;
-      const e = Math.min(len, s + chunk);
-      if (s >= e) continue;
-      if (byRows) out[q]!.push(e - s, n, aOff + s * job.aRowStride, bOff, cOff + s * job.ldc);
-      else out[q]!.push(m, e - s, aOff, bOff + s * job.bColStride, cOff + s);
+    for (let s = 0; s < len; s += span) {
+      const e = Math.min(len, s + span);
+      if (byRows) chunks.push([e - s, n, aOff + s * job.aRowStride, bOff, cOff + s * job.ldc]);
+      else chunks.push([m, e - s, aOff, bOff + s * job.bColStride, cOff + s]);
     }
   }
-  return out;
+  return chunks;
 }
