@@ -1,10 +1,11 @@
 /**
  * Trains a two-layer MLP to separate two interleaved spirals, with nothing but @nn/tensor and @nn/autograd:
- * minibatch → forward → cross-entropy → backward → SGD step, inside `tidy` so memory stays flat.
+ * minibatch → forward → cross-entropy → backward → Adam step, inside `tidy` so memory stays flat.
  *
  *   node examples/dist/spirals.js [--epochs N] [--seed N]
  */
-import { backward, noGrad } from '@nn/autograd';
+import { backward } from '@nn/autograd';
+import { Adam } from '@nn/optim';
 import { Generator, keep, memory, randn, randperm, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
 
 interface Options {
@@ -16,11 +17,11 @@ interface Options {
 }
 
 export function parseArgs(argv: string[]): Options {
-  const opts: Options = { epochs: 300, seed: 0, batchSize: 64, lr: 0.3, hidden: 64 };
+  const opts: Options = { epochs: 200, seed: 0, batchSize: 50, lr: 0.01, hidden: 64 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--help' || flag === '-h') {
-      console.log('usage: spirals [--epochs N=300] [--seed N=0] [--batch-size N=64] [--lr X=0.3] [--hidden N=64]');
+      console.log('usage: spirals [--epochs N=200] [--seed N=0] [--batch-size N=50] [--lr X=0.01] [--hidden N=64]');
       process.exit(0);
     }
     const key = { '--epochs': 'epochs', '--seed': 'seed', '--batch-size': 'batchSize', '--lr': 'lr', '--hidden': 'hidden' }[flag] as
@@ -43,7 +44,7 @@ export function makeSpirals(n: number, g: Generator): { x: Tensor; y: Tensor } {
   for (let c = 0; c < 2; c++) {
     for (let i = 0; i < n; i++) {
       const r = (i / n) * 1.0 + 0.05;
-      const t = (i / n) * 3.5 * Math.PI + c * Math.PI;
+      const t = (i / n) * 3 * Math.PI + c * Math.PI;
       const k = c * n + i;
       xs[2 * k] = r * Math.cos(t) + 0.02 * noise[2 * k]!;
       xs[2 * k + 1] = r * Math.sin(t) + 0.02 * noise[2 * k + 1]!;
@@ -56,6 +57,7 @@ export function makeSpirals(n: number, g: Generator): { x: Tensor; y: Tensor } {
 export function train(opts: Options, log: (line: string) => void = console.log): { accuracy: number; loss: number } {
   const g = new Generator(opts.seed);
   const { x, y } = makeSpirals(500, g);
+  const test = makeSpirals(200, g);
   const n = x.shape[0]!;
   // He-style init: std = sqrt(2 / fanIn).
   const init = (shape: number[], fanIn: number) => {
@@ -72,6 +74,7 @@ export function train(opts: Options, log: (line: string) => void = console.log):
   params.b1.requiresGrad = true;
   params.b2.requiresGrad = true;
   const forward = (xb: Tensor) => xb.matmul(params.w1).add(params.b1).relu().matmul(params.w2).add(params.b2);
+  const opt = new Adam(Object.values(params), { lr: opts.lr });
   const crossEntropy = (logits: Tensor, labels: Tensor) => logits.logSoftmax(-1).gather(1, labels.unsqueeze(1)).mean().neg();
 
   let lastLoss = NaN;
@@ -83,24 +86,19 @@ export function train(opts: Options, log: (line: string) => void = console.log):
       total += tidy(() => {
         const idx = perm.slice(0, b, b + opts.batchSize);
         const loss = crossEntropy(forward(x.indexSelect(0, idx)), y.indexSelect(0, idx));
+        opt.zeroGrad();
         backward(loss);
-        noGrad(() => {
-          for (const p of Object.values(params)) {
-            p.assign(p.sub(p.grad!.mul(opts.lr)));
-            p.grad!.dispose();
-            p.grad = null;
-          }
-        });
+        opt.step();
         return loss.item() as number;
       }) * opts.batchSize;
     }
     perm.dispose();
     lastLoss = total / (n - (n % opts.batchSize));
     if (epoch % Math.max(1, Math.floor(opts.epochs / 10)) === 0 || epoch === opts.epochs)
-      log(`epoch ${epoch}/${opts.epochs}  loss ${lastLoss.toFixed(4)}  live tensors ${memory().numTensors - start}`);
+      log(`epoch ${epoch}/${opts.epochs}  loss ${lastLoss.toFixed(4)}  live tensors ${memory().numTensors - start} (optimizer state)`);
   }
-  const accuracy = tidy(() => forward(x).argmax(1).eq(y).cast('float32').mean().item() as number);
-  log(`train accuracy ${(accuracy * 100).toFixed(1)}%`);
+  const accuracy = tidy(() => forward(test.x).argmax(1).eq(test.y).cast('float32').mean().item() as number);
+  log(`test accuracy ${(accuracy * 100).toFixed(1)}% on ${test.x.shape[0]} held-out points`);
   return { accuracy, loss: lastLoss };
 }
 

@@ -1,0 +1,407 @@
+/**
+ * `Module`, the base class of every layer, as torch.nn.Module: it owns parameters (trained tensors), buffers
+ * (state such as BatchNorm's running statistics) and child modules, each registered under a name, and derives
+ * from those registrations the dotted names of `namedParameters()` and the keys of `stateDict()`, which are
+ * PyTorch's (`0.weight`, `1.running_mean`), so state dicts interchange with PyTorch.
+ *
+ * Registration is explicit and typed:
+ *   this.weight = this.registerParameter('weight', kaimingUniform([out, inp]));
+ *   this.encoder = this.registerModule('encoder', new Linear(4, 8));
+ * A module whose own property holds an unregistered Module makes the recursive accessors throw, so a
+ * forgotten `registerModule` cannot silently drop parameters from an optimizer.
+ *
+ * Parameters and buffers are long-lived: registration `keep`s them (they survive any enclosing `tidy`) and they
+ * are updated in place (`assign`), which keeps their identity, so optimizers hold on to the same tensors across
+ * `loadStateDict`.
+ */
+import { noGrad } from '@nn/autograd';
+import { cast, fmtShape, keep, shapesEqual, tidy, Tensor } from '@nn/tensor';
+import { checkBool, checkOptions, describe, isPlainObject } from './args.js';
+
+/** Any module, whatever its forward signature. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<any[], any>;
+
+/** Parameters and persistent buffers by dotted name, as PyTorch's `state_dict()`. */
+export type StateDict = Record<string, Tensor>;
+
+export interface StateDictOptions {
+  /**
+   * Return the module's own tensors instead of detached snapshots (PyTorch's `keep_vars`). Do not dispose
+   * them: they are the model's parameters.
+   */
+  keepVars?: boolean;
+}
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match exactly (default true). Shape mismatches are errors either way. */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  /** Keys of the model absent from the state dict (always empty when strict). */
+  missingKeys: string[];
+  /** Keys of the state dict the model does not have (always empty when strict). */
+  unexpectedKeys: string[];
+}
+
+export interface BufferOptions {
+  /** Whether the buffer is part of `stateDict()` (default true). */
+  persistent?: boolean;
+}
+
+interface BufferSlot {
+  tensor: Tensor | null;
+  persistent: boolean;
+}
+
+/**
+ * The base class of layers and models. Subclasses implement `forward` and register what they own in their
+ * constructor. `In` is the tuple of `forward`'s arguments, `Out` its result.
+ *
+ * JavaScript cannot make an object callable the way PyTorch's `model(x)` is: call `model.forward(x)` or its
+ * equivalent `model.call(x)` (which also checks that the module has not been disposed).
+ */
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  /** Training mode (Dropout drops, BatchNorm uses and updates batch statistics) or evaluation mode. */
+  training = true;
+  readonly #parameters = new Map<string, Tensor | null>();
+  readonly #buffers = new Map<string, BufferSlot>();
+  readonly #modules = new Map<string, AnyModule>();
+  #disposed = false;
+
+  /** The computation. Call it directly or through `call`. */
+  abstract forward(...inputs: In): Out;
+
+  /** Runs `forward` (PyTorch's `model(x)`), after checking that the module has not been disposed. */
+  call(...inputs: In): Out {
+    if (this.#disposed) throw new Error(`${this.constructor.name}: the module has been disposed`);
+    return this.forward(...inputs);
+  }
+
+  // ---- registration ----
+
+  /**
+   * Registers `tensor` as the parameter `name` and returns it: it becomes a float32 leaf with
+   * `requiresGrad = true` and is kept out of every `tidy`. `null` registers an absent parameter (a Linear
+   * without bias), which appears nowhere. Pass a fresh tensor, not the result of a recorded computation.
+   */
+  registerParameter<T extends Tensor | null>(name: string, tensor: T): T {
+    const op = `${this.constructor.name}.registerParameter`;
+    this.#checkName(op, name, this.#parameters);
+    if (tensor !== null) {
+      checkLive(op, `parameter '${name}'`, tensor);
+      if (tensor.dtype !== 'float32') throw new Error(`${op}: parameter '${name}' must be float32, got ${tensor.dtype}`);
+      tensor.requiresGrad = true;
+      keep(tensor);
+    }
+    this.#parameters.set(name, tensor);
+    return tensor;
+  }
+
+  /**
+   * Registers `tensor` as the buffer `name` (state that is not trained, such as running statistics) and returns
+   * it, kept out of every `tidy`. Persistent buffers (the default) are part of `stateDict()`.
+   */
+  registerBuffer<T extends Tensor | null>(name: string, tensor: T, opts?: BufferOptions): T {
+    const op = `${this.constructor.name}.registerBuffer`;
+    const { persistent = true } = checkOptions(op, opts, ['persistent']);
+    checkBool(op, 'persistent', persistent);
+    this.#checkName(op, name, this.#buffers);
+    if (tensor !== null) keep(checkLive(op, `buffer '${name}'`, tensor));
+    this.#buffers.set(name, { tensor, persistent });
+    return tensor;
+  }
+
+  /** Registers `module` as the child `name` (its keys get the prefix `name.`) and returns it. */
+  registerModule<M extends AnyModule>(name: string, module: M): M {
+    const op = `${this.constructor.name}.registerModule`;
+    this.#checkName(op, name, this.#modules);
+    if (!(module instanceof Module)) throw new Error(`${op}: module '${name}' must be a Module, got ${describe(module)}`);
+    if (module === this || module.#subtree().has(this))
+      throw new Error(`${op}: registering '${name}' (${module.constructor.name}) would make the module its own descendant`);
+    this.#modules.set(name, module);
+    return module;
+  }
+
+  #checkName(op: string, name: unknown, own: Map<string, unknown>): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.'))
+      throw new Error(`${op}: name must be a non-empty string without '.', got ${describe(name)}`);
+    for (const [kind, map] of [['parameter', this.#parameters], ['buffer', this.#buffers], ['module', this.#modules]] as const)
+      if (map !== own && map.has(name)) throw new Error(`${op}: '${name}' is already registered as a ${kind}`);
+  }
+
+  // ---- traversal ----
+
+  /** Every module reachable through registered children, self included. */
+  #subtree(): Set<AnyModule> {
+    const seen = new Set<AnyModule>();
+    const stack: AnyModule[] = [this];
+    while (stack.length) {
+      const m = stack.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      for (const c of m.#modules.values()) stack.push(c);
+    }
+    return seen;
+  }
+
+  /**
+   * Modules in pre-order with their dotted names (self is ''), each once. Checks that no module keeps an
+   * unregistered Module in an own property, whose parameters would otherwise be silently missed.
+   */
+  #walk(): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    const seen = new Set<AnyModule>();
+    const visit = (prefix: string, m: AnyModule): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([prefix, m]);
+      for (const [n, c] of m.#modules) visit(prefix ? `${prefix}.${n}` : n, c);
+    };
+    visit('', this);
+    for (const [, m] of out) checkRegistered(m, seen);
+    return out;
+  }
+
+  /** Parameters of this module and its descendants by dotted name, each tensor once (PyTorch's order). */
+  namedParameters(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.#walk())
+      for (const [n, t] of m.#parameters)
+        if (t && !seen.has(t)) {
+          seen.add(t);
+          out.push([prefix ? `${prefix}.${n}` : n, t]);
+        }
+    return out;
+  }
+
+  /** The tensors of `namedParameters()`: what an optimizer takes. */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  /** Buffers (persistent or not) of this module and its descendants by dotted name, each once. */
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.#walk())
+      for (const [n, b] of m.#buffers)
+        if (b.tensor && !seen.has(b.tensor)) {
+          seen.add(b.tensor);
+          out.push([prefix ? `${prefix}.${n}` : n, b.tensor]);
+        }
+    return out;
+  }
+
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+
+  /** Direct children by name, in registration order. */
+  namedChildren(): [string, AnyModule][] {
+    checkRegistered(this, this.#subtree());
+    return [...this.#modules];
+  }
+
+  children(): AnyModule[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module ('') and every descendant by dotted name, in pre-order, each once. */
+  namedModules(): [string, AnyModule][] {
+    return this.#walk();
+  }
+
+  modules(): AnyModule[] {
+    return this.#walk().map(([, m]) => m);
+  }
+
+  /** Calls `fn` on every descendant, then on this module (PyTorch's order, e.g. for custom initialisation). */
+  apply(fn: (module: AnyModule) => void): this {
+    if (typeof fn !== 'function') throw new Error(`${this.constructor.name}.apply: fn must be a function, got ${describe(fn)}`);
+    for (const m of this.modules().reverse()) fn(m);
+    return this;
+  }
+
+  // ---- modes and gradients ----
+
+  /** Sets training mode (`mode = true`) or evaluation mode on this module and every descendant. */
+  train(mode = true): this {
+    checkBool(`${this.constructor.name}.train`, 'mode', mode);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Disposes every parameter's gradient and sets it to null. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      const g = p.grad;
+      if (g === null) continue;
+      p.grad = null;
+      g.dispose();
+    }
+  }
+
+  // ---- state dicts ----
+
+  /** [key, tensor] for the parameters and persistent buffers, PyTorch's keys and order (no deduplication). */
+  #stateEntries(prefix: string, out: [string, Tensor][]): [string, Tensor][] {
+    for (const [n, t] of this.#parameters) if (t) out.push([prefix + n, t]);
+    for (const [n, b] of this.#buffers) if (b.tensor && b.persistent) out.push([prefix + n, b.tensor]);
+    for (const [n, m] of this.#modules) m.#stateEntries(`${prefix}${n}.`, out);
+    return out;
+  }
+
+  /**
+   * Parameters and persistent buffers by PyTorch's keys (`weight`, `0.bias`, `1.running_mean`,
+   * `1.num_batches_tracked`). The values are detached snapshots sharing storage with the model (no copy): since
+   * the model is only ever updated by `assign`, which swaps storage, they keep the values of this moment.
+   * They are ordinary tensors: dispose them, or call `stateDict()` inside a `tidy`. With `keepVars` the model's
+   * own tensors are returned instead.
+   */
+  stateDict(opts?: StateDictOptions): StateDict {
+    const op = `${this.constructor.name}.stateDict`;
+    const { keepVars = false } = checkOptions(op, opts, ['keepVars']);
+    checkBool(op, 'keepVars', keepVars);
+    this.#walk();
+    const out: StateDict = {};
+    for (const [k, t] of this.#stateEntries('', [])) out[k] = keepVars ? t : t.detach();
+    return out;
+  }
+
+  /**
+   * Copies `stateDict`'s tensors into the model's parameters and buffers in place (`assign`, casting dtype and
+   * moving from the CPU where needed), so their identity is kept and optimizers still hold the same tensors.
+   * Everything is validated first and nothing changes if anything is wrong: unless `strict` is false, missing
+   * and unexpected keys are errors; a shape mismatch is always an error, e.g.
+   * `loadStateDict: size mismatch for 0.weight: copying a param with shape [3,4] from the state dict, the shape
+   * in the current model is [4,3]`. The model's tensors share storage with the given ones afterwards (no copy;
+   * safe, since updates swap storage): disposing the state dict does not affect the model.
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts?: LoadStateDictOptions): LoadStateDictResult {
+    const op = 'loadStateDict';
+    const { strict = true } = checkOptions(op, opts, ['strict']);
+    checkBool(op, 'strict', strict);
+    const given = stateDictEntries(op, stateDict);
+    this.#walk();
+    const own = this.#stateEntries('', []);
+    const ownKeys = new Set(own.map(([k]) => k));
+    const missingKeys = [...ownKeys].filter((k) => !given.has(k));
+    const unexpectedKeys = [...given.keys()].filter((k) => !ownKeys.has(k));
+
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`missing key(s) in the state dict: ${quoted(missingKeys)}`);
+    if (strict && unexpectedKeys.length) problems.push(`unexpected key(s) in the state dict: ${quoted(unexpectedKeys)}`);
+    const copies: [Tensor, Tensor][] = [];
+    for (const [key, target] of own) {
+      const src = given.get(key);
+      if (src === undefined) continue;
+      if (target.isDisposed) problems.push(`the model's tensor ${key} has been disposed`);
+      else if (!shapesEqual(src.shape, target.shape))
+        problems.push(
+          `size mismatch for ${key}: copying a param with shape ${fmtShape(src.shape)} from the state dict, ` +
+            `the shape in the current model is ${fmtShape(target.shape)}`,
+        );
+      else if (src.device !== target.device && src.device !== 'cpu')
+        problems.push(`${key} is on ${src.device} but the model's tensor is on ${target.device}; move it first (await t.toAsync('${target.device}'))`);
+      else copies.push([target, src]);
+    }
+    if (problems.length) throw new Error(`${op}: ${problems.join('; ')}`);
+
+    noGrad(() =>
+      tidy(() => {
+        for (const [target, src] of copies) {
+          let v = src.to(target.device);
+          if (v.dtype !== target.dtype) v = cast(v, target.dtype);
+          target.assign(v);
+        }
+      }),
+    );
+    return { missingKeys: strict ? [] : missingKeys, unexpectedKeys: strict ? [] : unexpectedKeys };
+  }
+
+  // ---- lifetime ----
+
+  /** Frees every parameter (and its gradient) and buffer of this module and its descendants. */
+  dispose(): void {
+    for (const m of this.#subtree()) {
+      if (m.#disposed) continue;
+      m.#disposed = true;
+      for (const t of m.#parameters.values()) {
+        t?.grad?.dispose();
+        t?.dispose();
+      }
+      for (const b of m.#buffers.values()) b.tensor?.dispose();
+    }
+  }
+
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- printing ----
+
+  /** The settings shown between the parentheses of `toString()` (PyTorch's `extra_repr`). */
+  protected extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch-style summary: `Sequential(\n  (0): Linear(inFeatures=4, outFeatures=2, bias=true)\n)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const lines = extra ? extra.split('\n') : [];
+    for (const [n, m] of this.#modules) lines.push(`(${n}): ${String(m).replace(/\n/g, '\n  ')}`);
+    if (lines.length === 0) return `${this.constructor.name}()`;
+    if (this.#modules.size === 0 && lines.length === 1) return `${this.constructor.name}(${lines[0]})`;
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+}
+
+function checkLive(op: string, what: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new Error(`${op}: ${what} must be a Tensor or null, got ${describe(t)}`);
+  if (t.isDisposed) throw new Error(`${op}: ${what} (shape ${fmtShape(t.shape)}) has been disposed`);
+  return t;
+}
+
+/** Throws when `m` holds, in an own property, a Module (or an array of them) outside `registered`. */
+function checkRegistered(m: AnyModule, registered: Set<AnyModule>): void {
+  for (const [k, v] of Object.entries(m)) {
+    const stray = v instanceof Module ? v : Array.isArray(v) ? v.find((e) => e instanceof Module && !registered.has(e)) : undefined;
+    if (stray instanceof Module && !registered.has(stray))
+      throw new Error(
+        `${m.constructor.name}: property '${k}' holds ${Array.isArray(v) ? 'an array of Modules' : `a ${stray.constructor.name}`} that is not registered, ` +
+          `so its parameters would be missed by parameters() and stateDict(); ` +
+          (Array.isArray(v) ? `use a Sequential, or registerModule each element` : `write this.${k} = this.registerModule('${k}', ...)`),
+      );
+  }
+}
+
+function stateDictEntries(op: string, sd: unknown): Map<string, Tensor> {
+  let entries: [unknown, unknown][];
+  if (sd instanceof Map) entries = [...sd];
+  else if (isPlainObject(sd)) entries = Object.entries(sd);
+  else throw new Error(`${op}: stateDict must be an object (or a Map) of Tensors, got ${describe(sd)}`);
+  const out = new Map<string, Tensor>();
+  for (const [k, v] of entries) {
+    if (typeof k !== 'string') throw new Error(`${op}: state dict keys must be strings, got ${describe(k)}`);
+    if (!(v instanceof Tensor)) throw new Error(`${op}: stateDict['${k}'] must be a Tensor, got ${describe(v)}`);
+    if (v.isDisposed) throw new Error(`${op}: stateDict['${k}'] (shape ${fmtShape(v.shape)}) has been disposed`);
+    out.set(k, v);
+  }
+  return out;
+}
+
+function quoted(keys: readonly string[]): string {
+  return keys.map((k) => `"${k}"`).join(', ');
+}
