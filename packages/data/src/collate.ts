@@ -2,7 +2,7 @@
  * PyTorch's `default_collate`: turns a list of samples into one batch by stacking matching leaves along a new
  * first dim, recursing into arrays (tuples) and plain objects.
  */
-import { Tensor, fmtShape, stack, tensor } from '@nn/tensor';
+import { Tensor, fmtShape, shapesEqual, stack, tensor } from '@nn/tensor';
 import { describe, isPlainObject } from './validate.js';
 
 type TypedNumbers =
@@ -59,20 +59,22 @@ function collateAt(items: readonly unknown[], path: string): unknown {
   const at = path ? ` (at ${path})` : '';
   const first = items[0];
   const kind = kindOf(first);
-  if (kind === undefined)
-    throw new Error(
-      `defaultCollate: sample 0${at} is ${describe(first)}; supported are Tensor, number, boolean, string, typed arrays, arrays and plain objects`,
-    );
+  if (kind === undefined) {
+    const supported = 'Tensor, number, boolean, string, typed arrays, arrays and plain objects';
+    throw new Error(`defaultCollate: sample 0${at} is ${describe(first)}; supported are ${supported}`);
+  }
   items.forEach((x, i) => {
     if (kindOf(x) !== kind) throw new Error(`defaultCollate: sample ${i} is ${describe(x)} but sample 0 is ${describe(first)}${at}`);
   });
   switch (kind) {
     case 'tensor': {
       const ts = items as Tensor[];
+      const t0 = ts[0]!;
       ts.forEach((t, i) => {
-        if (t.shape.length !== ts[0]!.shape.length || t.shape.some((d, j) => d !== ts[0]!.shape[j]))
-          throw new Error(`defaultCollate: sample ${i} has shape ${fmtShape(t.shape)} but sample 0 has shape ${fmtShape(ts[0]!.shape)}${at}`);
-        if (t.dtype !== ts[0]!.dtype) throw new Error(`defaultCollate: sample ${i} has dtype ${t.dtype} but sample 0 has dtype ${ts[0]!.dtype}${at}`);
+        if (!shapesEqual(t.shape, t0.shape))
+          throw new Error(`defaultCollate: sample ${i} has shape ${fmtShape(t.shape)} but sample 0 has shape ${fmtShape(t0.shape)}${at}`);
+        if (t.dtype !== t0.dtype)
+          throw new Error(`defaultCollate: sample ${i} has dtype ${t.dtype} but sample 0 has dtype ${t0.dtype}${at}`);
       });
       return stack(ts);
     }

@@ -38,7 +38,10 @@ export function csvRecords(op: string, text: string, delimiter: string): CsvReco
       let p = i + 1;
       for (;;) {
         const q = text.indexOf('"', p);
-        if (q < 0) throw new Error(`${op}: line ${openLine}, column ${column}: unterminated quoted field (no closing quote before the end of the text)`);
+        if (q < 0)
+          throw new Error(
+            `${op}: line ${openLine}, column ${column}: unterminated quoted field (no closing quote before the end of the text)`,
+          );
         value += text.slice(p, q);
         if (text.charCodeAt(q + 1) === QUOTE) {
           value += '"';
@@ -51,7 +54,9 @@ export function csvRecords(op: string, text: string, delimiter: string): CsvReco
       line += countLineBreaks(text, i, p);
       const c = text.charCodeAt(p);
       if (p < n && c !== delim && c !== LF && c !== CR)
-        throw new Error(`${op}: line ${line}, column ${column}: unexpected ${JSON.stringify(text[p])} after the closing quote of a quoted field`);
+        throw new Error(
+          `${op}: line ${line}, column ${column}: unexpected ${JSON.stringify(text[p])} after the closing quote of a quoted field`,
+        );
       fields.push(value);
       i = p;
     } else {
@@ -60,7 +65,9 @@ export function csvRecords(op: string, text: string, delimiter: string): CsvReco
         const c = text.charCodeAt(p);
         if (c === delim || c === LF || c === CR) break;
         if (c === QUOTE)
-          throw new Error(`${op}: line ${line}, column ${column}: unexpected quote inside an unquoted field (quote the whole field and double inner quotes)`);
+          throw new Error(
+            `${op}: line ${line}, column ${column}: unexpected quote inside an unquoted field (quote the whole field and double inner quotes)`,
+          );
       }
       fields.push(text.slice(i, p));
       i = p;

@@ -83,7 +83,8 @@ function csvTable(op: string, text: string, opts: CsvOptions | undefined): CsvTa
   const rows = header ? records.slice(1) : records;
   const shapeSource = header ? `the header on line ${records[0]!.line}` : `line ${records[0]?.line}`;
   for (const r of rows)
-    if (r.fields.length !== width) throw new Error(`${op}: line ${r.line} has ${r.fields.length} fields, expected ${width} (as ${shapeSource})`);
+    if (r.fields.length !== width)
+      throw new Error(`${op}: line ${r.line} has ${r.fields.length} fields, expected ${width} (as ${shapeSource})`);
 
   const resolve = (arg: string, c: unknown): number => {
     if (typeof c === 'number') {

@@ -256,6 +256,21 @@ describe('DataLoader', () => {
     dispose(ds.tensors);
   });
 
+  it('takes a plain array of samples as the dataset, as PyTorch takes a list', () => {
+    const samples = [
+      { x: [1, 2], y: 0 },
+      { x: [3, 4], y: 1 },
+      { x: [5, 6], y: 0 },
+    ];
+    const batches = [...new DataLoader(samples, { batchSize: 2 })];
+    expect(batches.map((b) => [b.x.map((t) => t.arraySync()), b.y.arraySync()])).toEqual([
+      [[[1, 3], [2, 4]], [0, 1]],
+      [[[5], [6]], [0]],
+    ]);
+    dispose(batches);
+    expect(() => new DataLoader(samples).dataset.get(3)).toThrow('DataLoader: dataset.get: index 3 is out of range for a dataset of length 3');
+  });
+
   it('empty datasets give no batches', () => {
     const loader = new DataLoader({ length: 0, get: () => 0 }, { batchSize: 3 });
     expect(loader.length).toBe(0);

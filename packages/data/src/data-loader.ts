@@ -1,6 +1,6 @@
 import { Generator, defaultGenerator, permutation, tidy, type GeneratorState } from '@nn/tensor';
 import { defaultCollate, type Collated } from './collate.js';
-import { assertDataset, type Dataset } from './dataset.js';
+import { asDataset, assertDataset, type Dataset, type DatasetLike } from './dataset.js';
 import { checkDataLoaderState, type DataLoaderState } from './data-loader-state.js';
 import { checkBoolean, checkOptions, describe } from './validate.js';
 
@@ -68,10 +68,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   /** Identifies the live iteration; older iterators see a different value and refuse to go on. */
   #iteration = 0;
 
-  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>) {
-    assertDataset('DataLoader', 'dataset', dataset);
+  /** `dataset` is a Dataset or a plain array of samples. */
+  constructor(dataset: DatasetLike<T>, options?: DataLoaderOptions<T, B>) {
+    this.dataset = asDataset('DataLoader', 'dataset', dataset);
     const o = checkOptions('DataLoader', options, OPTIONS);
-    this.dataset = dataset;
     this.#batchSize = checkBatchSize('DataLoader', o.batchSize ?? 1);
     this.shuffle = checkBoolean('DataLoader', 'shuffle', o.shuffle ?? false);
     this.dropLast = checkBoolean('DataLoader', 'dropLast', o.dropLast ?? false);
@@ -103,10 +103,11 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
 
   set batchSize(size: BatchSize) {
     const checked = checkBatchSize('DataLoader.batchSize', size);
-    if (this.#current)
-      throw new Error(
-        `DataLoader.batchSize: cannot change during an epoch (epoch ${this.#epochsFinished} is at sample ${this.#current.position} of ${this.#current.order.length}); set it between epochs`,
-      );
+    const e = this.#current;
+    if (e) {
+      const where = `epoch ${this.#epochsFinished} is at sample ${e.position} of ${e.order.length}`;
+      throw new Error(`DataLoader.batchSize: cannot change during an epoch (${where}); set it between epochs`);
+    }
     this.#batchSize = checked;
   }
 

@@ -1,5 +1,5 @@
 import type { Collated } from './collate.js';
-import { describe } from './validate.js';
+import { checkIndex, describe } from './validate.js';
 
 /**
  * A map-style dataset (PyTorch's `Dataset` with `__len__` and `__getitem__`): `length` samples, sample `i`
@@ -18,6 +18,24 @@ export interface Dataset<T> {
 
 /** The sample type of a dataset. */
 export type SampleOf<D> = D extends Dataset<infer T> ? T : never;
+
+/** What takes a dataset also takes a plain array of samples, as PyTorch takes a list. */
+export type DatasetLike<T> = Dataset<T> | readonly T[];
+
+/** `ds` itself, or a live read-only view of an array of samples as a Dataset; throws unless it is one of those. */
+export function asDataset<T>(op: string, arg: string, ds: DatasetLike<T>): Dataset<T> {
+  if (!Array.isArray(ds)) {
+    assertDataset(op, arg, ds);
+    return ds as Dataset<T>;
+  }
+  const samples = ds as readonly T[];
+  return {
+    get length() {
+      return samples.length;
+    },
+    get: (i: number) => samples[checkIndex(`${op}: ${arg}.get`, i, samples.length)]!,
+  };
+}
 
 /** Throws unless `ds` has a non-negative integer `length` and a `get` method; returns its length. */
 export function assertDataset(op: string, arg: string, ds: unknown): number {

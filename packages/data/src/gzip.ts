@@ -8,7 +8,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** Decompresses gzip `bytes`; a corrupt or truncated stream throws `op: corrupt gzip data: <reason>`. */
 export async function gunzip(op: string, bytes: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function')
-    throw new Error(`${op}: gzip data needs DecompressionStream (browsers, Node 18+), which this runtime lacks; decompress the bytes first`);
+    throw new Error(
+      `${op}: gzip data needs DecompressionStream (browsers, Node 18+), which this runtime lacks; decompress the bytes first`,
+    );
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
   const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());

@@ -69,7 +69,8 @@ function checkIdxOptions(op: string, opts: IdxOptions | undefined): Partial<IdxO
   if (o.dtype !== undefined && o.dtype !== 'float32' && o.dtype !== 'int32')
     throw new Error(`${op}: dtype must be 'float32' or 'int32', got ${describe(o.dtype)}`);
   if (o.scale !== undefined) {
-    if (typeof o.scale !== 'number' || !Number.isFinite(o.scale)) throw new Error(`${op}: scale must be a finite number, got ${describe(o.scale)}`);
+    if (typeof o.scale !== 'number' || !Number.isFinite(o.scale))
+      throw new Error(`${op}: scale must be a finite number, got ${describe(o.scale)}`);
     if (o.dtype === 'int32') throw new Error(`${op}: scale needs dtype float32, got dtype int32`);
   }
   return o;
@@ -83,10 +84,10 @@ function decodeIdx(op: string, bytes: Uint8Array, opts: IdxOptions | undefined):
   if (bytes[0] !== 0 || bytes[1] !== 0)
     throw new Error(`${op}: bad magic number ${hex(magic, 8)}: an IDX file starts with 0x0000, then a type code and the number of dims`);
   const type = TYPES[bytes[2]!];
-  if (!type)
-    throw new Error(
-      `${op}: unsupported data type code ${hex(bytes[2]!, 2)} in magic number ${hex(magic, 8)} (expected 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32 or 0x0E float64)`,
-    );
+  if (!type) {
+    const expected = '0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32 or 0x0E float64';
+    throw new Error(`${op}: unsupported data type code ${hex(bytes[2]!, 2)} in magic number ${hex(magic, 8)} (expected ${expected})`);
+  }
   const ndim = bytes[3]!;
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes)
@@ -97,7 +98,8 @@ function decodeIdx(op: string, bytes: Uint8Array, opts: IdxOptions | undefined):
   const have = bytes.length - headerBytes;
   if (have !== need) {
     const dims = ndim === 0 ? '1 (no dims)' : shape.join('×');
-    const says = type.bytes === 1 ? `${dims} = ${need} bytes` : `${dims} = ${count} ${type.name} values × ${type.bytes} bytes = ${need} bytes`;
+    const says =
+      type.bytes === 1 ? `${dims} = ${need} bytes` : `${dims} = ${count} ${type.name} values × ${type.bytes} bytes = ${need} bytes`;
     const what = have < need ? 'truncated data' : `${have - need} bytes of trailing data`;
     throw new Error(`${op}: ${what}: header says ${says}, file has ${have} after the ${headerBytes}-byte header`);
   }

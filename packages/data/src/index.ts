@@ -1,5 +1,5 @@
 /** @nn/data: datasets, a DataLoader (minibatches, epochs, shuffling without replacement) and IDX / CSV readers. */
-export { type Dataset, type SampleOf } from './dataset.js';
+export type { Dataset, DatasetLike, SampleOf } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { Subset } from './subset.js';
 export { randomSplit, type RandomSplitOptions } from './random-split.js';

@@ -1,5 +1,5 @@
 import type { Collated } from './collate.js';
-import { assertDataset, type Dataset } from './dataset.js';
+import { asDataset, type Dataset, type DatasetLike } from './dataset.js';
 import { checkIndex, checkIndices } from './validate.js';
 
 /**
@@ -13,12 +13,13 @@ export class Subset<T> implements Dataset<T> {
   /** Present when the parent dataset has `getBatch`: maps the batch's indices and defers to it. */
   readonly getBatch?: (indices: Int32Array) => Collated<T>;
 
-  constructor(dataset: Dataset<T>, indices: readonly number[] | Int32Array) {
-    const n = assertDataset('Subset', 'dataset', dataset);
-    this.dataset = dataset;
-    this.indices = checkIndices('Subset', 'indices', indices, n);
-    if (typeof dataset.getBatch === 'function') {
-      const parentBatch = dataset.getBatch.bind(dataset);
+  /** `dataset` is a Dataset or a plain array of samples. */
+  constructor(dataset: DatasetLike<T>, indices: readonly number[] | Int32Array) {
+    this.dataset = asDataset('Subset', 'dataset', dataset);
+    this.indices = checkIndices('Subset', 'indices', indices, this.dataset.length);
+    const parent = this.dataset;
+    if (typeof parent.getBatch === 'function') {
+      const parentBatch = parent.getBatch.bind(parent);
       this.getBatch = (batch: Int32Array) => {
         const own = checkIndices('Subset.getBatch', 'indices', batch, this.indices.length);
         return parentBatch(own.map((j) => this.indices[j]!));

@@ -118,7 +118,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const op = `${this.constructor.name}.registerModule`;
     this.#checkName(op, name, this.#modules);
     if (!(module instanceof Module)) throw new Error(`${op}: module '${name}' must be a Module, got ${describe(module)}`);
-    if (module === this || module.#subtree().has(this))
+    if ((module as AnyModule) === (this as AnyModule) || module.#subtree().has(this))
       throw new Error(`${op}: registering '${name}' (${module.constructor.name}) would make the module its own descendant`);
     this.#modules.set(name, module);
     return module;
@@ -271,9 +271,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const { keepVars = false } = checkOptions(op, opts, ['keepVars']);
     checkBool(op, 'keepVars', keepVars);
     this.#walk();
-    const out: StateDict = {};
-    for (const [k, t] of this.#stateEntries('', [])) out[k] = keepVars ? t : t.detach();
-    return out;
+    return Object.fromEntries(this.#stateEntries('', []).map(([k, t]) => [k, keepVars ? t : t.detach()]));
   }
 
   /**

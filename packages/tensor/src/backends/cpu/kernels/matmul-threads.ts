@@ -20,6 +20,8 @@ export type { GemmJob } from './matmul-blocked.js';
 export const MIN_PARALLEL_FLOPS = 2 ** 23;
 /** Row (or column) blocks are at least this tall: each block re-packs the other operand. */
 const MIN_CHUNK_SPAN = 64;
+/** Blocks are cut at multiples of the GEMM micro-tile (3 rows × 4 columns), so no block adds edge tiles. */
+const TILE_ROWS = 3, TILE_COLS = 4;
 
 /** Per-worker status in the shared flags array (after the chunk counter at index 0). */
 const POSTED = 0, RUNNING = 1, DONE = 2, FAILED = 3;
@@ -51,6 +53,8 @@ function threadPool(): ThreadPool | null {
     const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, opts: object) => WorkerLike } | undefined;
     const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
     if (!wt || !os || typeof SharedArrayBuffer === 'undefined') return null;
+    // Some hosts (e.g. browser-like main threads in Electron) forbid blocking here: this throws there.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
     const threads = Math.min(configured > 0 ? configured : os.availableParallelism(), 16);
     if (threads <= 1) return null;
@@ -90,6 +94,12 @@ parentPort.on('message', (msg) => {
   Atomics.store(flags, 1 + msg.slot, status);
   Atomics.notify(flags, 1 + msg.slot);
 });
+// Warm the JIT up before reporting ready, so the first chunk this worker claims runs optimised code.
+{
+  const n = 24, k = 256, a = new Float32Array(n * k).fill(1), c = new Float32Array(n * n);
+  const job = { k, ldc: n, aRowStride: k, aColStride: 1, bRowStride: 1, bColStride: k, tasks: [n, n, 0, 0, 0] };
+  for (let i = 0; i < 40; i++) ${runGemmTasks.name}(job, a, a, c, scratch);
+}
 Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);`;
 }
 
@@ -157,7 +167,7 @@ function shareCopy(x: Float32Array): SharedArrayBuffer {
 /**
  * Cuts the tasks into about `target` chunks of similar work: groups of whole matrices when the batch is large,
  * otherwise each matrix into blocks of rows (or of columns when it is wider than tall) of at least
- * MIN_CHUNK_SPAN, in multiples of the 4×4 micro-tile.
+ * MIN_CHUNK_SPAN, in multiples of the micro-tile.
  */
 function makeChunks(job: GemmJob, m: number, n: number, target: number): number[][] {
   const t = job.tasks;
@@ -170,7 +180,8 @@ function makeChunks(job: GemmJob, m: number, n: number, target: number): number[
   const byRows = m >= n;
   const len = byRows ? m : n;
   const pieces = Math.max(1, Math.min(Math.ceil(target / count), Math.floor(len / MIN_CHUNK_SPAN)));
-  const span = Math.ceil(len / pieces / 4) * 4;
+  const unit = byRows ? TILE_ROWS : TILE_COLS;
+  const span = Math.ceil(len / pieces / unit) * unit;
   const chunks: number[][] = [];
   for (let i = 0; i < count; i++) {
     const [, , aOff, bOff, cOff] = t.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];

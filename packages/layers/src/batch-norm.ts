@@ -1,0 +1,120 @@
+/** Batch normalisation over the channel dim of [N, C] or [N, C, L] inputs (torch.nn.BatchNorm1d). */
+import { noGrad } from '@nn/autograd';
+import { add, cast, div, fmtShape, mul, ones, reciprocal, reshape, rsqrt, sub, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
+import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe } from './args.js';
+import { Module } from './module.js';
+import { normalizeOver, type Normalized } from './normalize.js';
+
+export interface BatchNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+  /** Weight of the new batch in the running averages (default 0.1); null gives the cumulative average. */
+  momentum?: number | null;
+  /** Learn a per-channel scale `weight` (init 1) and shift `bias` (init 0) (default true). */
+  affine?: boolean;
+  /** Keep running statistics for evaluation (default true); without them batch statistics are always used. */
+  trackRunningStats?: boolean;
+  /** Device of the parameters and buffers (default: the current backend). */
+  device?: Device;
+}
+
+/**
+ * y = (x − E[x]) / √(Var[x] + eps) · weight + bias per channel, with the statistics taken over the batch (and
+ * length) dims: for input [N, C] over N, for [N, C, L] over N and L (n = N·L values per channel).
+ *
+ * - Training: normalises with the batch mean and the biased batch variance, then updates the running averages
+ *   runningMean ← (1 − m)·runningMean + m·mean and runningVar ← (1 − m)·runningVar + m·var_unbiased, with
+ *   var_unbiased = Σ(x − mean)² / (n − 1) and m = momentum, or 1/numBatchesTracked when momentum is null
+ *   (a cumulative average); numBatchesTracked counts the updates. The updates are in place, not recorded by
+ *   autograd, and free their temporaries. A batch with a single value per channel is an error, as in PyTorch.
+ * - Evaluation: normalises with runningMean and runningVar.
+ * - trackRunningStats false: no running statistics (and no such state-dict keys); batch statistics always.
+ *
+ * State-dict keys are PyTorch's: weight, bias, running_mean, running_var, num_batches_tracked (int32 here,
+ * int64 in PyTorch; loading converts).
+ */
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+
+  constructor(numFeatures: number, opts?: BatchNormOptions) {
+    super();
+    const op = 'BatchNorm1d';
+    this.numFeatures = checkInt(op, 'numFeatures', numFeatures, 1);
+    const o = checkOptions(op, opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'device']);
+    this.eps = checkNumber(op, 'eps', o.eps ?? 1e-5, 0);
+    const momentum = o.momentum === undefined ? 0.1 : o.momentum;
+    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)))
+      throw new Error(`${op}: momentum must be a number in [0, 1] or null, got ${describe(momentum)}`);
+    this.momentum = momentum;
+    this.affine = checkBool(op, 'affine', o.affine ?? true);
+    this.trackRunningStats = checkBool(op, 'trackRunningStats', o.trackRunningStats ?? true);
+    const device = o.device;
+    const c = numFeatures;
+    this.weight = this.registerParameter('weight', this.affine ? ones([c], { device }) : null);
+    this.bias = this.registerParameter('bias', this.affine ? zeros([c], { device }) : null);
+    const track = this.trackRunningStats;
+    this.runningMean = this.registerBuffer('running_mean', track ? zeros([c], { device }) : null);
+    this.runningVar = this.registerBuffer('running_var', track ? ones([c], { device }) : null);
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int32', device }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    const op = 'BatchNorm1d';
+    checkTensor(op, 'input', x, ['float32']);
+    const c = this.numFeatures;
+    if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== c)
+      throw new Error(`${op}: expected input of shape [N, ${c}] or [N, ${c}, L], got ${fmtShape(x.shape)}`);
+    const useBatchStats = this.training || !this.trackRunningStats;
+    const dims = x.rank === 2 ? [0] : [0, 2];
+    const statShape = x.rank === 2 ? [c] : [c, 1];
+    if (useBatchStats && x.size === c)
+      throw new Error(`${op}: Expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+    return tidy(() => {
+      let y: Tensor;
+      if (x.size === 0) y = mul(x, 1);
+      else if (useBatchStats) {
+        const stats = normalizeOver(x, dims, this.eps);
+        y = stats.y;
+        if (this.training && this.trackRunningStats) this.#updateRunningStats(stats);
+      } else {
+        // Detached views: a later update of the buffers (assign) must not touch what this graph saved.
+        const rm = reshape(this.runningMean!.detach(), statShape);
+        const rv = reshape(this.runningVar!.detach(), statShape);
+        y = mul(sub(x, rm), rsqrt(add(rv, this.eps)));
+      }
+      if (this.weight && this.bias) y = add(mul(y, reshape(this.weight, statShape)), reshape(this.bias, statShape));
+      return y;
+    });
+  }
+
+  #updateRunningStats({ mean, sumSq, n }: Normalized): void {
+    const c = this.numFeatures;
+    const rm = this.runningMean!;
+    const rv = this.runningVar!;
+    const count = this.numBatchesTracked!;
+    noGrad(() =>
+      tidy(() => {
+        count.assign(add(count, 1));
+        const m = this.momentum ?? reciprocal(cast(count, 'float32'));
+        const keepFactor = typeof m === 'number' ? 1 - m : sub(1, m);
+        const batchMean = reshape(mean.detach(), [c]);
+        const batchVar = div(reshape(sumSq.detach(), [c]), n - 1);
+        rm.assign(add(mul(batchMean, m), mul(rm, keepFactor)));
+        rv.assign(add(mul(batchVar, m), mul(rv, keepFactor)));
+      }),
+    );
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
+  }
+}

@@ -1,0 +1,15 @@
+import { square, sub, tidy, type Tensor } from '@nn/tensor';
+import { checkOptions } from '../args.js';
+import { checkPair, checkReduction, reduce, type Reduction } from './reduction.js';
+
+export interface MseLossOptions {
+  reduction?: Reduction;
+}
+
+/** Mean squared error: (input − target)², averaged (default), summed or elementwise. Same shapes required. */
+export function mseLoss(input: Tensor, target: Tensor, opts?: MseLossOptions): Tensor {
+  const op = 'mseLoss';
+  const [x, y] = checkPair(op, input, target);
+  const reduction = checkReduction(op, checkOptions(op, opts, ['reduction']).reduction ?? 'mean');
+  return tidy(() => reduce(square(sub(x, y)), reduction));
+}
