@@ -1,5 +1,8 @@
-/**
- * @nn/all — not built yet: see README.md for what this package will hold. It exports nothing so far, so that
- * nothing here pretends to work.
- */
-export {};
+export * from '@nn/tensor';
+export * from '@nn/autograd';
+export * from '@nn/layers';
+export * from '@nn/optim';
+export * from '@nn/schedulers';
+export * from '@nn/clip';
+export * from '@nn/data';
+export * from '@nn/init';

@@ -276,7 +276,7 @@ def safetensors_bytes(tensors, metadata=None):
     order = sorted(tensors.items(), key=lambda kv: (-RUST_DTYPE_ORDER.index(kv[1][0]), kv[0]))
     header, data, offset = {}, b"", 0
     if metadata is not None:
-        header["__metadata__"] = metadata
+        header["__metadata__"] = dict(sorted(metadata.items()))
     for name, (dtype, shape, raw) in order:
         header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + len(raw)]}
         data += raw

@@ -40,7 +40,7 @@ describe('Linear', () => {
     expect(lin.weight.shape).toEqual([32, 64]);
     expect(lin.bias!.shape).toEqual([32]);
     const bound = 1 / 8;
-    const w = lin.weight.dataSync();
+    const w = lin.weight.dataSync() as Float32Array;
     expect(Math.max(...w)).toBeLessThanOrEqual(bound);
     expect(Math.min(...w)).toBeGreaterThanOrEqual(-bound);
     // Uniform on [-b, b]: variance b²/3.

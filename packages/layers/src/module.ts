@@ -295,8 +295,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const unexpectedKeys = [...given.keys()].filter((k) => !ownKeys.has(k));
 
     const problems: string[] = [];
-    if (strict && missingKeys.length) problems.push(`missing key(s) in the state dict: ${quoted(missingKeys)}`);
-    if (strict && unexpectedKeys.length) problems.push(`unexpected key(s) in the state dict: ${quoted(unexpectedKeys)}`);
+    if (strict && missingKeys.length) problems.push(`Missing key(s) in state_dict: ${quoted(missingKeys)}`);
+    if (strict && unexpectedKeys.length) problems.push(`Unexpected key(s) in state_dict: ${quoted(unexpectedKeys)}`);
     const copies: [Tensor, Tensor][] = [];
     for (const [key, target] of own) {
       const src = given.get(key);

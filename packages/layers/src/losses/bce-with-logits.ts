@@ -22,7 +22,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   const op = 'binaryCrossEntropyWithLogits';
   const [x, y] = checkPair(op, input, target);
   const o = checkOptions(op, opts, ['reduction', 'weight', 'posWeight']);
-  const reduction = checkReduction(op, o.reduction ?? 'mean');
+  const reduction = checkReduction(op, o.reduction);
   const weight = checkBroadcastable(op, 'weight', o.weight ?? null, x);
   const posWeight = checkBroadcastable(op, 'posWeight', o.posWeight ?? null, x);
   return tidy(() => {

@@ -80,11 +80,16 @@ export function pickTargets(logp: Tensor, target: Tensor, classDim: number, weig
   return { losses: neg(mul(picked, weights)), weights, kept };
 }
 
-/** 'mean' is the weighted mean Σ losses / Σ weights (NaN when every target is ignored, as in PyTorch). */
+/**
+ * 'mean' is the weighted mean Σ losses / Σ weights. When the weights sum to 0 (every target ignored) the loss
+ * is NaN and its gradient 0, as in PyTorch: the NaN is selected by `where`, so no 0/0 reaches the gradient.
+ */
 export function reduceWeighted(losses: Tensor, weights: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return losses;
   if (reduction === 'sum') return sum(losses);
-  return div(sum(losses), sum(weights));
+  const total = sum(weights);
+  const nonZero = ne(total, 0);
+  return where(nonZero, div(sum(losses), where(nonZero, total, 1)), Number.NaN);
 }
 
 /** [1, ..., C, ..., 1]: a per-class tensor shaped to broadcast against an input of `rank` along `classDim`. */

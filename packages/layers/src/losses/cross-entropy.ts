@@ -31,7 +31,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyO
   const x = checkTensor(op, 'input', input, ['float32']);
   const t = checkTensor(op, 'target', target);
   const o = checkOptions(op, opts, ['reduction', 'labelSmoothing', 'weight', 'ignoreIndex']);
-  const reduction = checkReduction(op, o.reduction ?? 'mean');
+  const reduction = checkReduction(op, o.reduction);
   const eps = checkNumber(op, 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
   const ignoreIndex = checkIgnoreIndex(op, o.ignoreIndex ?? -100);
   const { classDim, numClasses } = classLayout(op, x);
@@ -53,8 +53,11 @@ export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyO
   }
   if (t.dtype !== 'float32')
     throw new Error(`${op}: target must be int32 class indices or float32 class probabilities, got ${t.dtype}`);
-  if (!shapesEqual(t.shape, x.shape))
-    throw new Error(`${op}: a float32 target (class probabilities) must have the input's shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`);
+  if (!shapesEqual(t.shape, x.shape)) {
+    const indexShape = x.rank === 1 ? [] : [x.shape[0]!, ...x.shape.slice(2)];
+    const hint = shapesEqual(t.shape, indexShape) ? "; for class indices pass an int32 target (target.cast('int32'))" : '';
+    throw new Error(`${op}: a float32 target (class probabilities) must have the input's shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}${hint}`);
+  }
   if (t.device !== x.device) throw new Error(`${op}: input is on ${x.device} but target is on ${t.device}`);
   return tidy(() => {
     const logp = logSoftmax(x, classDim);

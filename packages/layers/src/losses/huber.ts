@@ -17,7 +17,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts?: HuberLossOptions
   const op = 'huberLoss';
   const [x, y] = checkPair(op, input, target);
   const o = checkOptions(op, opts, ['reduction', 'delta']);
-  const reduction = checkReduction(op, o.reduction ?? 'mean');
+  const reduction = checkReduction(op, o.reduction);
   const delta = checkNumber(op, 'delta', o.delta ?? 1, 0, undefined, true);
   return tidy(() => {
     const d = sub(x, y);

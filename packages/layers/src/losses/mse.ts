@@ -10,6 +10,6 @@ export interface MseLossOptions {
 export function mseLoss(input: Tensor, target: Tensor, opts?: MseLossOptions): Tensor {
   const op = 'mseLoss';
   const [x, y] = checkPair(op, input, target);
-  const reduction = checkReduction(op, checkOptions(op, opts, ['reduction']).reduction ?? 'mean');
+  const reduction = checkReduction(op, checkOptions(op, opts, ['reduction']).reduction);
   return tidy(() => reduce(square(sub(x, y)), reduction));
 }

@@ -22,9 +22,9 @@ export function nllLoss(input: Tensor, target: Tensor, opts?: NllLossOptions): T
   const op = 'nllLoss';
   const logp = checkTensor(op, 'input', input, ['float32']);
   const t = checkTensor(op, 'target', target);
-  if (t.dtype !== 'int32') throw new Error(`${op}: target must be int32 class indices, got ${t.dtype}`);
+  if (t.dtype !== 'int32') throw new Error(`${op}: target must be int32 class indices, got ${t.dtype} (cast it with target.cast('int32'))`);
   const o = checkOptions(op, opts, ['reduction', 'weight', 'ignoreIndex']);
-  const reduction = checkReduction(op, o.reduction ?? 'mean');
+  const reduction = checkReduction(op, o.reduction);
   const ignoreIndex = checkIgnoreIndex(op, o.ignoreIndex ?? -100);
   const { classDim, numClasses } = classLayout(op, logp);
   checkIndexTarget(op, logp, t);

@@ -5,7 +5,9 @@ import { checkTensor, describe } from '../args.js';
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The `reduction` option, 'mean' when undefined. */
 export function checkReduction(op: string, reduction: unknown): Reduction {
+  if (reduction === undefined) return 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none')
     throw new Error(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}`);
   return reduction;

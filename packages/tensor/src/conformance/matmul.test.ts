@@ -121,9 +121,11 @@ describeBackends('matmul', (device: Device) => {
   });
 
   // Autograd computes dA = dC·Bᵀ and dB = Aᵀ·dC with the kernel's transpose flags.
-  for (const [tA, tB] of [[true, false], [false, true], [true, true]] as const) {
-    itKernel(device, ['MatMul'], `kernel attrs transposeA=${tA} transposeB=${tB}, batched with broadcast`, async () => {
-      const [m, k, n] = [5, 7, 6];
+  // m = 1 and n = 1 take the matrix-vector path on the CPU.
+  const flags = [[false, false], [true, false], [false, true], [true, true]] as const;
+  const sizes = [[5, 7, 6], [1, 9, 6], [5, 9, 1]] as const;
+  for (const [[tA, tB], [m, k, n]] of flags.flatMap((f) => sizes.map((s) => [f, s] as const))) {
+    itKernel(device, ['MatMul'], `kernel attrs transposeA=${tA} transposeB=${tB}, m=${m} k=${k} n=${n}, batched with broadcast`, async () => {
       const aShape = tA ? [2, 1, k, m] : [2, 1, m, k];
       const bShape = tB ? [3, n, k] : [3, k, n];
       const av = values(2 * m * k, 5);

@@ -17,7 +17,9 @@ export type ShapeArg = number | readonly number[];
 function asList(op: string, arg: string, v: unknown): number[] {
   const list = typeof v === 'number' ? [v] : v;
   if (!Array.isArray(list) || !list.every((d) => Number.isInteger(d)))
-    throw new Error(`${op}: ${arg} must be an integer or an array of integers, got ${Array.isArray(v) ? JSON.stringify(v) : describe(v)}`);
+    throw new Error(
+      `${op}: ${arg} must be an integer or an array of integers, got ${Array.isArray(v) ? JSON.stringify(v) : describe(v)}`,
+    );
   return list.slice();
 }
 
@@ -29,7 +31,8 @@ function assertInt(op: string, arg: string, v: unknown): number {
 /** Resolves the position of a dim inserted into a rank-`rank` tensor: [-rank-1, rank], negatives from the end. */
 function newDim(op: string, dim: number, rank: number): number {
   assertInt(op, 'dim', dim);
-  if (dim < -rank - 1 || dim > rank) throw new Error(`${op}: dim ${dim} out of range for a new dim of a rank-${rank} tensor (expected ${-rank - 1}..${rank})`);
+  if (dim < -rank - 1 || dim > rank)
+    throw new Error(`${op}: dim ${dim} out of range for a new dim of a rank-${rank} tensor (expected ${-rank - 1}..${rank})`);
   return dim < 0 ? dim + rank + 1 : dim;
 }
 
@@ -45,7 +48,8 @@ function view(x: Tensor, shape: readonly number[]): Tensor {
 export function reshape(x: Tensor, shape: ShapeArg): Tensor {
   assertTensor('reshape', 'x', x);
   const s = asList('reshape', 'shape', shape);
-  const bad = (why: string) => new Error(`reshape: shape ${fmtShape(s)} is invalid for input of shape ${fmtShape(x.shape)} (${x.size} elements)${why}`);
+  const bad = (why: string) =>
+    new Error(`reshape: shape ${fmtShape(s)} is invalid for input of shape ${fmtShape(x.shape)} (${x.size} elements)${why}`);
   const infer = s.indexOf(-1);
   if (s.some((d) => d < -1)) throw bad(': sizes must be non-negative or -1');
   if (infer !== s.lastIndexOf(-1)) throw bad(': only one dimension can be -1');

@@ -34,6 +34,8 @@ describe('MatMul across worker threads', () => {
     ['wide: split by columns', 1, 9, 700, 1500, false, false, false],
     ['many matrices: split by batch', 12, 100, 90, 110, false, false, true],
     ['transposed operands, broadcast B', 3, 130, 150, 170, true, true, false],
+    ['row vector: matrix-vector path split by columns', 1, 1, 2000, 3000, false, false, false],
+    ['column vector, transposed A: split by rows', 1, 3000, 2000, 1, true, false, false],
   ];
   for (const [name, batch, m, k, n, tA, tB, bBatch] of cases) {
     it(`gives bit-identical results: ${name}`, async (ctx) => {

@@ -85,7 +85,8 @@ parentPort.on('message', (msg) => {
   Atomics.store(flags, 1 + msg.slot, ${RUNNING});
   let status = ${DONE};
   try {
-    ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, new Float32Array(msg.a), new Float32Array(msg.b), new Float32Array(msg.c), scratch);
+    const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
+    ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
   } catch (e) {
     status = ${FAILED};
     const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});

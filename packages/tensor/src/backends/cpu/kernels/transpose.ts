@@ -45,13 +45,16 @@ registerKernel<CpuBackend>('cpu', 'Transpose', ({ inputs: [x], attrs, backend })
       strides.unshift(0);
     }
     const r = sizes.length;
-    tiledCopy(src, out, rowOffsets(sizes.slice(0, r - 2), strides.slice(0, r - 2)), sizes[r - 2]!, sizes[r - 1]!, strides[r - 2]!, strides[r - 1]!);
+    const bases = rowOffsets(sizes.slice(0, r - 2), strides.slice(0, r - 2));
+    tiledCopy(src, out, bases, sizes[r - 2]!, sizes[r - 1]!, strides[r - 2]!, strides[r - 1]!);
   }
   return backend.make(out, outShape, x!.dtype);
 });
 
 /** For each base offset: out (rows × cols, contiguous, in order) = src[base + i·rowStride + j·colStride]. */
-function tiledCopy(src: TypedArray, out: TypedArray, bases: Int32Array, rows: number, cols: number, rowStride: number, colStride: number): void {
+function tiledCopy(
+  src: TypedArray, out: TypedArray, bases: Int32Array, rows: number, cols: number, rowStride: number, colStride: number,
+): void {
   let o = 0;
   for (const base of bases) {
     if (colStride === 1) {

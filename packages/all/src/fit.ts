@@ -1,0 +1,321 @@
+/**
+ * `fit`: the training loop. Each step runs inside one `tidy` — forward, loss, backward, optional gradient
+ * clipping, optimizer step, per-step scheduler step — so `memory().numTensors` stays flat; the loss and metrics
+ * are accumulated on the device and read only at the end of an epoch and when the progress bar redraws.
+ * Checkpoints capture everything a run depends on, so a resumed run continues bit for bit.
+ */
+import { backward, noGrad } from '@nn/autograd';
+import { clipGradNorm } from '@nn/clip';
+import { ReduceLROnPlateau } from '@nn/schedulers';
+import { defaultGenerator, dispose, tidy, type Tensor } from '@nn/tensor';
+import { describe } from './args.js';
+import {
+  decodeCheckpoint, encodeCheckpoint, FORMAT, joinOptimizerState, prefixed, splitOptimizerState, VERSION, withPrefix,
+  type CheckpointMeta,
+} from './checkpoint-format.js';
+import { EarlyStopping } from './early-stopping.js';
+import { batchParts, checkLoss, evaluateBatches } from './evaluate.js';
+import { checkFitOptions, type FitConfig, type FitLoader, type FitModel, type FitOptions } from './fit-options.js';
+import { emptyHistory, pushHistory, type EpochLogs, type History } from './history.js';
+import { Accumulator, accuracy, autoMetrics, valKey, type Metric } from './metrics.js';
+import { readFile, writeFileAtomic } from './node-fs.js';
+import { plotHistory } from './plot.js';
+import { Progress } from './progress.js';
+
+/**
+ * Trains `model` on the `[input, target]` batches of `loader` for `epochs` epochs and resolves to the history
+ * (one value per epoch of `loss`, metrics such as `accuracy`, `valLoss`, `valAccuracy`, `lr`). See `FitOptions`
+ * for scheduling, clipping, validation, callbacks, early stopping, checkpoints and resuming.
+ *
+ *   const history = await fit(model, loader, { optimizer: new AdamW(model.parameters()), loss: crossEntropy, epochs: 5 });
+ *
+ * The model is in training mode during the epochs and in evaluation mode for validation; its mode is restored
+ * afterwards.
+ */
+export async function fit(model: FitModel, loader: FitLoader, options: FitOptions): Promise<History> {
+  const trainer = new Trainer(checkFitOptions('fit', model, loader, options));
+  return trainer.run();
+}
+
+const OP = 'fit';
+
+class Trainer {
+  readonly c: FitConfig;
+  readonly progress: Progress;
+  readonly early: EarlyStopping | null;
+  history: History = emptyHistory();
+  /** Epochs finished. */
+  epochsDone = 0;
+  /** Optimizer steps taken. */
+  step = 0;
+  /** Batches done in the epoch in progress. */
+  batchInEpoch = 0;
+  /** Training metrics, once known ('auto' resolves on the first batch). */
+  metrics: Metric[] | undefined;
+  /** Running sums of the epoch in progress. */
+  acc: Accumulator | null = null;
+  /** Whether anything changed since the last checkpoint. */
+  dirty = false;
+  /** Samples trained on in this process in the current epoch (for samples/s). */
+  sessionSamples = 0;
+
+  constructor(config: FitConfig) {
+    this.c = config;
+    this.progress = new Progress(config.progress, config.output, config.epochs);
+    this.metrics = config.metrics === 'auto' ? undefined : config.metrics;
+    this.early = config.earlyStopping ? new EarlyStopping(config.earlyStopping, config.validation ? 'valLoss' : 'loss') : null;
+  }
+
+  get device(): Tensor['device'] {
+    return this.c.params[0]!.device;
+  }
+
+  async run(): Promise<History> {
+    const { model, callbacks } = this.c;
+    const wasTraining = model.training;
+    try {
+      if (this.c.resume) await this.restore(this.c.resume);
+      if (this.early?.stoppedEpoch) this.progress.message(`training already stopped early at epoch ${this.early.stoppedEpoch}`);
+      for (const cb of callbacks) await cb.onTrainBegin?.();
+      while (this.epochsDone < this.c.epochs && !this.early?.stoppedEpoch) {
+        await this.trainEpoch(this.epochsDone + 1);
+        if (await this.endEpoch(this.epochsDone + 1)) break;
+      }
+      if (this.c.checkpoint && this.dirty) await this.save();
+      if (this.early?.restore(model, this.history.epoch.at(-1) ?? 0))
+        this.progress.message(`restored the weights of epoch ${this.early.bestEpoch} (${this.early.monitor} ${this.early.best})`);
+      for (const cb of callbacks) await cb.onTrainEnd?.(this.history);
+      if (this.c.plot) await writeFileAtomic(`${OP}: plot`, this.c.plot.path, plotHistory(this.history, this.c.plot));
+      return this.history;
+    } finally {
+      this.acc?.dispose();
+      this.acc = null;
+      this.early?.dispose();
+      model.train(wasTraining);
+    }
+  }
+
+  /** Runs the batches of epoch `epoch` (continuing it after a mid-epoch resume). */
+  async trainEpoch(epoch: number): Promise<void> {
+    const { model, loader, callbacks, signal, checkpoint } = this.c;
+    model.train(true);
+    if (this.batchInEpoch === 0) {
+      this.acc?.dispose();
+      this.acc = null;
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+    }
+    this.progress.epochStart();
+    let samples = 0;
+    const it = loader[Symbol.iterator]();
+    const total = typeof loader.length === 'number' ? loader.length : undefined;
+    let done = false;
+    try {
+      for (;;) {
+        if (signal?.aborted) await this.abort();
+        const next = it.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        let loss: Tensor;
+        let n: number;
+        try {
+          const [x, y] = batchParts(OP, next.value);
+          n = x.shape[0]!;
+          loss = this.trainStep(x, y);
+        } finally {
+          dispose(next.value);
+        }
+        this.step++;
+        this.batchInEpoch++;
+        this.dirty = true;
+        samples += n;
+        try {
+          for (const cb of callbacks) await cb.onBatchEnd?.(this.batchInEpoch, { epoch, batch: this.batchInEpoch, step: this.step, size: n, loss });
+        } finally {
+          loss.dispose();
+        }
+        if (this.progress.wantsRefresh(this.batchInEpoch, total))
+          this.progress.batch(epoch, this.batchInEpoch, total, samples, await this.acc!.values());
+        if (checkpoint && typeof checkpoint.every === 'number' && this.step % checkpoint.every === 0) await this.save();
+      }
+    } finally {
+      if (!done) it.return?.();
+    }
+    if (!this.acc) throw new Error(`${OP}: the loader yielded no batches in epoch ${epoch}`);
+    this.sessionSamples = samples;
+  }
+
+  /** One optimizer step on a batch; returns the batch loss (detached; the caller disposes it). */
+  trainStep(x: Tensor, y: Tensor): Tensor {
+    const { model, optimizer, scheduler, clipNorm } = this.c;
+    return tidy(() => {
+      optimizer.zeroGrad();
+      const output = model.call(x);
+      const loss = checkLoss(OP, this.c.loss(output, y));
+      const metrics = (this.metrics ??= autoMetrics(output, y));
+      this.acc ??= new Accumulator(['loss', ...metrics.map((m) => m.name)], output.device);
+      const acc = this.acc;
+      noGrad(() => acc.add([loss.detach(), ...metrics.map((m) => m.fn(output.detach(), y))], x.shape[0]!));
+      backward(loss);
+      if (clipNorm !== undefined) clipGradNorm(this.c.params, clipNorm);
+      optimizer.step();
+      if (scheduler && !(scheduler instanceof ReduceLROnPlateau) && this.c.schedulerInterval === 'step') scheduler.step();
+      return loss.detach();
+    });
+  }
+
+  /** Validation, history, schedulers, early stopping, callbacks and checkpoint after epoch `epoch`; true to stop. */
+  async endEpoch(epoch: number): Promise<boolean> {
+    const { model, optimizer, scheduler, validation, callbacks, checkpoint } = this.c;
+    const logs = { epoch, ...(await this.acc!.values()) } as EpochLogs;
+    if (validation) {
+      const metrics = validation.metrics ?? this.metrics ?? 'auto';
+      const v = await evaluateBatches(`${OP}: validation`, model, validation.loader, this.c.loss, metrics);
+      for (const [k, value] of Object.entries(v)) logs[valKey(k)] = value;
+    }
+    logs.lr = optimizer.paramGroups[0]!.lr;
+    pushHistory(this.history, logs);
+    if (scheduler instanceof ReduceLROnPlateau) {
+      const value = logs[this.c.schedulerMonitor];
+      if (value === undefined)
+        throw new Error(`${OP}: schedulerMonitor '${this.c.schedulerMonitor}' is not in the logs (keys: ${Object.keys(logs).join(', ')})`);
+      scheduler.step(value);
+    } else if (scheduler && this.c.schedulerInterval === 'epoch') scheduler.step();
+    const stop = this.early?.update(epoch, logs, model) ?? false;
+    this.progress.epochEnd(epoch, this.batchInEpoch, this.sessionSamples, logs);
+    this.epochsDone = epoch;
+    this.batchInEpoch = 0;
+    this.acc!.dispose();
+    this.acc = null;
+    this.dirty = true;
+    if (checkpoint && checkpoint.every === 'epoch') await this.save();
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    if (stop) {
+      const e = this.early!;
+      this.progress.message(
+        `early stopping after epoch ${epoch}: ${e.monitor} did not improve for ${e.wait} epoch${e.wait === 1 ? '' : 's'} ` +
+          `(best ${e.best} at epoch ${e.bestEpoch})`,
+      );
+    }
+    return stop;
+  }
+
+  /** Saves a checkpoint (when configured) and rejects with the signal's reason. */
+  async abort(): Promise<never> {
+    const { checkpoint, signal } = this.c;
+    if (checkpoint) await this.save();
+    this.progress.message(
+      `interrupted in epoch ${this.epochsDone + 1} after step ${this.step}${checkpoint ? `; checkpoint saved to ${checkpoint.path}` : ''}`,
+    );
+    throw signal?.reason ?? new Error(`${OP}: aborted`);
+  }
+
+  /** Writes the checkpoint file atomically. */
+  async save(): Promise<void> {
+    const { model, optimizer, scheduler, loader, validation, checkpoint } = this.c;
+    const meta: CheckpointMeta = {
+      format: FORMAT,
+      version: VERSION,
+      epoch: this.epochsDone,
+      step: this.step,
+      batch: this.batchInEpoch,
+      samples: this.acc?.samples ?? 0,
+      running: this.acc ? [...this.acc.names] : null,
+      history: this.history,
+      earlyStopping: this.early?.state() ?? null,
+      optimizer: { state: {}, paramGroups: [] },
+      scheduler: scheduler ? { name: scheduler.constructor.name, state: scheduler.stateDict() } : null,
+      rng: defaultGenerator.getState(),
+      loader: loader.stateDict!(),
+      validationLoader: typeof validation?.loader.stateDict === 'function' ? validation.loader.stateDict() : null,
+    };
+    const modelState = model.stateDict();
+    const tensors: Record<string, Tensor> = { ...prefixed(modelState, 'model') };
+    let optimizerTensors: Record<string, Tensor> = {};
+    try {
+      const split = splitOptimizerState(await optimizer.stateDictAsync());
+      meta.optimizer = split.json;
+      optimizerTensors = split.tensors;
+      Object.assign(tensors, optimizerTensors);
+      if (this.early?.bestWeights) Object.assign(tensors, prefixed(this.early.bestWeights, 'best'));
+      if (this.acc) this.acc.names.forEach((name, i) => (tensors[`running.${name}`] = this.acc!.sums[i]!));
+      const bytes = await encodeCheckpoint(meta, tensors);
+      await writeFileAtomic(`${OP}: checkpoint`, checkpoint!.path, bytes);
+      this.dirty = false;
+    } finally {
+      dispose(modelState);
+      dispose(optimizerTensors);
+    }
+  }
+
+  /** Loads a checkpoint into the model, optimizer, scheduler, generators, loaders and the loop's counters. */
+  async restore(path: string): Promise<void> {
+    const op = `${OP}: resume from ${path}`;
+    const { model, optimizer, scheduler, loader, validation } = this.c;
+    const { meta, tensors } = decodeCheckpoint(op, await readFile(op, path));
+    let keepBest: Record<string, Tensor> | null = null;
+    try {
+      const modelState = withPrefix(tensors, 'model');
+      try {
+        model.loadStateDict(modelState);
+      } catch (e) {
+        throw new Error(`${op}: the model does not match the checkpoint: ${(e as Error).message}`);
+      }
+      optimizer.loadStateDict(joinOptimizerState(op, meta.optimizer, tensors));
+      if (scheduler) {
+        if (!meta.scheduler) throw new Error(`${op}: fit has a scheduler (${scheduler.constructor.name}) but the checkpoint has none`);
+        if (meta.scheduler.name !== scheduler.constructor.name)
+          throw new Error(`${op}: the checkpoint's scheduler is ${meta.scheduler.name}, fit's is ${scheduler.constructor.name}`);
+        scheduler.loadStateDict(meta.scheduler.state as Record<string, unknown>);
+      } else if (meta.scheduler) throw new Error(`${op}: the checkpoint has a scheduler (${meta.scheduler.name}) but fit has none`);
+      defaultGenerator.setState(meta.rng);
+      (loader.loadStateDict as (s: unknown) => void).call(loader, meta.loader);
+      if (meta.validationLoader && typeof validation?.loader.loadStateDict === 'function')
+        (validation.loader.loadStateDict as (s: unknown) => void).call(validation.loader, meta.validationLoader);
+
+      if (this.early && meta.earlyStopping) {
+        this.early.loadState(meta.earlyStopping);
+        const best = withPrefix(tensors, 'best');
+        if (this.early.restoreBest && Object.keys(best).length) this.early.setBestWeights((keepBest = best));
+      }
+      if (meta.running) {
+        const [first, ...names] = meta.running;
+        if (first !== 'loss') throw new Error(`${op}: the running sums must start with 'loss', got ${describe(first)}`);
+        this.metrics = this.resumeMetrics(op, names);
+        const sums = meta.running.map((n) => {
+          const t = tensors[`running.${n}`];
+          if (!t) throw new Error(`${op}: the checkpoint lacks the running sum '${n}'`);
+          return t;
+        });
+        this.acc = new Accumulator(meta.running, this.device);
+        this.acc.restore(sums, meta.samples);
+      }
+      this.history = meta.history;
+      this.epochsDone = meta.epoch;
+      this.step = meta.step;
+      this.batchInEpoch = meta.batch;
+    } finally {
+      const best = new Set(keepBest ? Object.values(keepBest) : []);
+      dispose(Object.values(tensors).filter((t) => !best.has(t)));
+    }
+    this.progress.message(
+      `resumed from ${path}: ${meta.epoch} epoch${meta.epoch === 1 ? '' : 's'} done, step ${meta.step}` +
+        (meta.batch ? `, ${meta.batch} batches into epoch ${meta.epoch + 1}` : ''),
+    );
+  }
+
+  /** The metrics of a resumed epoch, which must be those it started with. */
+  resumeMetrics(op: string, names: string[]): Metric[] {
+    if (this.metrics) {
+      const have = this.metrics.map((m) => m.name);
+      if (have.join() !== names.join())
+        throw new Error(`${op}: the checkpoint's epoch has metrics [${names.join(', ')}] but fit was given [${have.join(', ')}]`);
+      return this.metrics;
+    }
+    return names.map((n) => {
+      if (n !== 'accuracy') throw new Error(`${op}: the checkpoint has metric '${n}', which 'auto' metrics cannot provide; pass it in metrics`);
+      return { name: 'accuracy', fn: accuracy };
+    });
+  }
+}
