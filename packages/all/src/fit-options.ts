@@ -178,7 +178,7 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
   const resume = o.resume === undefined ? undefined : checkString(op, 'resume', o.resume);
   if (checkpoint || resume)
     for (const m of ['stateDict', 'loadStateDict'] as const)
-      if (typeof (train as Record<string, unknown>)[m] !== 'function')
+      if (typeof (train as unknown as Record<string, unknown>)[m] !== 'function')
         throw new Error(`${op}: checkpoints need a loader with stateDict/loadStateDict (a DataLoader), got ${describe(loader)}`);
 
   const progressOpt = checkOneOf(op, 'progress', o.progress ?? 'auto', [true, false, 'auto'] as const);
