@@ -19,6 +19,8 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // --expose-gc: the memory tests check the FinalizationRegistry safety net.
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     env,
   },
 });

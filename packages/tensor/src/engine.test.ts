@@ -76,3 +76,29 @@ describe('engine', () => {
     expect(() => a.item()).toThrow('item: tensor (shape [2], float32) has been disposed');
   });
 });
+
+describe('finalization safety net', () => {
+  it('frees the storage an assigned tensor holds now, not the one it was created with', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'vitest runs with --expose-gc').toBeTypeOf('function');
+    const collect = async () => {
+      for (let i = 0; i < 3; i++) {
+        gc!();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await collect(); // earlier tests' garbage goes first, so only this test's tensors change the counts
+    const base = memory();
+    const src = ones([1000]);
+    (() => {
+      const t = zeros([1000]);
+      t.assign(src); // t now shares src's storage; zeros' storage is freed
+    })();
+    // t was never disposed: only the safety net can release its reference to src's storage.
+    await collect();
+    expect(memory().numTensors).toBe(base.numTensors + 1);
+    expect(src.dataSync()[0]).toBe(1);
+    src.dispose();
+    expect(memory().numBytes).toBe(base.numBytes);
+  });
+});

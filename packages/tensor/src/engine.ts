@@ -50,6 +50,8 @@ class Engine {
   private readonly listeners: KernelListener[] = [];
   private retainer: GraphRetainer | undefined;
   private nextId = 0;
+  /** What the finalizer frees for each tensor: updated by `assign`, which swaps a tensor's storage. */
+  private readonly held = new WeakMap<Tensor, { dataId: DataId; device: string }>();
   private readonly finalizer = new FinalizationRegistry<{ dataId: DataId; device: string }>((held) => {
     this.live.set(held.device, (this.live.get(held.device) ?? 1) - 1);
     this.decRef(held.dataId);
@@ -126,7 +128,9 @@ class Engine {
     const t = new Tensor(this.nextId++, info.dataId, info.shape.slice(), info.dtype, backend);
     this.live.set(backend.name, (this.live.get(backend.name) ?? 0) + 1);
     this.scopes.at(-1)?.tensors.add(t);
-    this.finalizer.register(t, { dataId: info.dataId, device: backend.name }, t);
+    const held = { dataId: info.dataId, device: backend.name };
+    this.held.set(t, held);
+    this.finalizer.register(t, held, t);
     return t;
   }
 
@@ -152,6 +156,8 @@ class Engine {
     const old = target.dataId;
     this.data.get(source.dataId)!.refs++;
     target.setDataId(source.dataId);
+    const held = this.held.get(target);
+    if (held) held.dataId = source.dataId;
     this.decRef(old);
   }
 
