@@ -27,6 +27,8 @@ export interface CheckpointMeta {
   batch: number;
   /** Samples summed in `running.*` for the epoch in progress. */
   samples: number;
+  /** Group 0's learning rate at the last optimizer step (null before the first). */
+  lastLr: number | null;
   /** Names of the running sums (`loss`, then the metrics), or null before the first batch. */
   running: string[] | null;
   history: History;

@@ -58,6 +58,8 @@ class Trainer {
   dirty = false;
   /** Samples trained on in this process in the current epoch (for samples/s). */
   sessionSamples = 0;
+  /** Group 0's learning rate at the last optimizer step (what the history's `lr` records). */
+  lastLr: number | null = null;
 
   constructor(config: FitConfig) {
     this.c = config;
@@ -159,6 +161,7 @@ class Trainer {
       noGrad(() => acc.add([loss.detach(), ...metrics.map((m) => m.fn(output.detach(), y))], x.shape[0]!));
       backward(loss);
       if (clipNorm !== undefined) clipGradNorm(this.c.params, clipNorm);
+      this.lastLr = optimizer.paramGroups[0]!.lr;
       optimizer.step();
       if (scheduler && !(scheduler instanceof ReduceLROnPlateau) && this.c.schedulerInterval === 'step') scheduler.step();
       return loss.detach();
@@ -174,7 +177,7 @@ class Trainer {
       const v = await evaluateBatches(`${OP}: validation`, model, validation.loader, this.c.loss, metrics);
       for (const [k, value] of Object.entries(v)) logs[valKey(k)] = value;
     }
-    logs.lr = optimizer.paramGroups[0]!.lr;
+    logs.lr = this.lastLr ?? optimizer.paramGroups[0]!.lr;
     pushHistory(this.history, logs);
     if (scheduler instanceof ReduceLROnPlateau) {
       const value = logs[this.c.schedulerMonitor];
@@ -221,6 +224,7 @@ class Trainer {
       step: this.step,
       batch: this.batchInEpoch,
       samples: this.acc?.samples ?? 0,
+      lastLr: this.lastLr,
       running: this.acc ? [...this.acc.names] : null,
       history: this.history,
       earlyStopping: this.early?.state() ?? null,
@@ -295,6 +299,7 @@ class Trainer {
       this.epochsDone = meta.epoch;
       this.step = meta.step;
       this.batchInEpoch = meta.batch;
+      this.lastLr = meta.lastLr;
     } finally {
       const best = new Set(keepBest ? Object.values(keepBest) : []);
       dispose(Object.values(tensors).filter((t) => !best.has(t)));

@@ -54,7 +54,9 @@ export async function writeFileAtomic(op: string, path: string, data: Uint8Array
 export async function readFile(op: string, path: string, fs?: FileSystem): Promise<Uint8Array> {
   const files = fs ?? (await nodeFs(op));
   try {
-    return await files.readFile(path);
+    // A plain Uint8Array view, not a Node Buffer: Buffer's slice() does not copy, which byte parsers can trip on.
+    const b = await files.readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     throw new Error(`${op}: cannot read ${path}: ${(e as Error).message}`);
   }

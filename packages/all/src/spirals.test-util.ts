@@ -22,7 +22,7 @@ export function spirals(n: number, seed: number): { x: Tensor; y: Tensor } {
 }
 
 /** A fresh, seeded setup: the same seed gives bit-identical models, optimizers and loaders. */
-export function setup(seed = 0, hidden = 32, lr = 0.03) {
+export function setup(seed = 0, hidden = 32, lr = 0.01) {
   manualSeed(seed);
   const model = new Sequential(new Linear(2, hidden), new ReLU(), new Linear(hidden, hidden), new ReLU(), new Linear(hidden, 2));
   const optimizer = new AdamW(model.parameters(), { lr });
