@@ -2,10 +2,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests import packages by name; resolve each @nn/* to its TypeScript source so no build is needed first.
-const pkgs = readdirSync(new URL('./packages', import.meta.url));
+// Tests import packages by name; resolve each @nn/* to its TypeScript source so no build is needed first: the
+// published packages under packages/ and the private test helpers under tools/ (@nn/testing).
 const alias = Object.fromEntries(
-  pkgs.map((p) => [`@nn/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
+  ['packages', 'tools'].flatMap((dir) =>
+    readdirSync(new URL(`./${dir}`, import.meta.url)).map((p) => [
+      `@nn/${p}`,
+      fileURLToPath(new URL(`./${dir}/${p}/src/index.ts`, import.meta.url)),
+    ]),
+  ),
 );
 
 // WebGPU tests run through Dawn on SwiftShader (a CPU Vulkan driver shipped with Debian's chromium).
@@ -16,7 +21,7 @@ if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAM
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
     // --expose-gc: the memory tests check the FinalizationRegistry safety net.

@@ -5,9 +5,9 @@ import type { Tensor } from '@nn/tensor';
 import { checkOneOf, checkOptions, checkPositiveInt, checkString, describe, isPlainObject } from './args.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
 import { checkModel, type Batch, type LossFn, type ModelLike } from './evaluate.js';
-import type { Callback } from './history.js';
+import { emptyHistory, type Callback } from './history.js';
 import { resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
-import type { PlotOptions } from './plot.js';
+import { plotHistory, type PlotOptions } from './plot.js';
 import type { ProgressMode, ProgressOutput } from './progress.js';
 
 /** What fit needs of an optimizer (any @nn/optim optimizer). */
@@ -196,6 +196,8 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
     if (typeof o.plot === 'string') plot = { path: checkString(op, 'plot', o.plot) };
     else if (isPlainObject(o.plot)) plot = { ...o.plot, path: checkString(op, 'plot.path', o.plot.path) };
     else throw new Error(`${op}: plot must be a file path or {path, ...plotOptions}, got ${describe(o.plot)}`);
+    const { path: _, ...plotOptions } = plot;
+    plotHistory(emptyHistory(), plotOptions); // validates the options before training rather than after
   }
 
   const params = optimizer.paramGroups.flatMap((g) => g.params);

@@ -3,7 +3,7 @@ import { AdamW, SGD } from '@nn/optim';
 import { LambdaLR, ReduceLROnPlateau, StepLR, warmupCosineDecaySchedule } from '@nn/schedulers';
 import { DataLoader, TensorDataset } from '@nn/data';
 import { Generator, manualSeed, memory, randn, tensor, type Tensor } from '@nn/tensor';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -252,6 +252,19 @@ describe('fit checkpoints', () => {
     await expect(
       fit(model, loaderFor(train, 32, 0), { optimizer: new AdamW(model.parameters()), loss: crossEntropy, resume: path, progress: false }),
     ).rejects.toThrow(`fit: resume from ${path}: the model does not match the checkpoint: loadStateDict:`);
+  });
+
+  it('writes the training curves as an SVG when asked', async () => {
+    const { model, optimizer } = setup(0, 4);
+    const path = join(dir, 'curves.svg');
+    await fit(model, loaderFor(train, 50, 0), { optimizer, loss: crossEntropy, epochs: 2, progress: false, plot: { path, title: 'spirals' } });
+    const svg = readFileSync(path, 'utf8');
+    expect(svg).toMatch(/^<svg xmlns/);
+    expect(svg).toContain('>spirals</text>');
+    expect(svg).toContain('data-key="accuracy"');
+    await expect(fit(model, loaderFor(train, 50, 0), { optimizer, loss: crossEntropy, progress: false, plot: { path, logScale: true } as never })).rejects.toThrow(
+      "plotHistory: unknown option 'logScale'",
+    );
   });
 
   it('reports a checkpoint that cannot be written and leaves no temporary file', async () => {

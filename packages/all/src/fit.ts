@@ -20,7 +20,7 @@ import { emptyHistory, pushHistory, type EpochLogs, type History } from './histo
 import { Accumulator, accuracy, autoMetrics, valKey, type Metric } from './metrics.js';
 import { readFile, writeFileAtomic } from './node-fs.js';
 import { plotHistory } from './plot.js';
-import { Progress } from './progress.js';
+import { formatValue, Progress } from './progress.js';
 
 /**
  * Trains `model` on the `[input, target]` batches of `loader` for `epochs` epochs and resolves to the history
@@ -85,9 +85,12 @@ class Trainer {
       }
       if (this.c.checkpoint && this.dirty) await this.save();
       if (this.early?.restore(model, this.history.epoch.at(-1) ?? 0))
-        this.progress.message(`restored the weights of epoch ${this.early.bestEpoch} (${this.early.monitor} ${this.early.best})`);
+        this.progress.message(`restored the weights of epoch ${this.early.bestEpoch} (${this.early.monitor} ${this.#fmtBest()})`);
       for (const cb of callbacks) await cb.onTrainEnd?.(this.history);
-      if (this.c.plot) await writeFileAtomic(`${OP}: plot`, this.c.plot.path, plotHistory(this.history, this.c.plot));
+      if (this.c.plot) {
+        const { path, ...plotOptions } = this.c.plot;
+        await writeFileAtomic(`${OP}: plot`, path, plotHistory(this.history, plotOptions));
+      }
       return this.history;
     } finally {
       this.acc?.dispose();
@@ -140,6 +143,7 @@ class Trainer {
         if (this.progress.wantsRefresh(this.batchInEpoch, total))
           this.progress.batch(epoch, this.batchInEpoch, total, samples, await this.acc!.values());
         if (checkpoint && typeof checkpoint.every === 'number' && this.step % checkpoint.every === 0) await this.save();
+        await this.breathe();
       }
     } finally {
       if (!done) it.return?.();
@@ -198,10 +202,29 @@ class Trainer {
       const e = this.early!;
       this.progress.message(
         `early stopping after epoch ${epoch}: ${e.monitor} did not improve for ${e.wait} epoch${e.wait === 1 ? '' : 's'} ` +
-          `(best ${e.best} at epoch ${e.bestEpoch})`,
+          `(best ${this.#fmtBest()} at epoch ${e.bestEpoch})`,
       );
     }
     return stop;
+  }
+
+  #fmtBest(): string {
+    const e = this.early!;
+    return e.best === null ? 'none' : formatValue(e.monitor, e.best);
+  }
+
+  #lastYield = performance.now();
+
+  /**
+   * Lets the event loop run (timers, signal handlers such as Ctrl-C, a browser's rendering) about every 50 ms:
+   * on the CPU a whole epoch would otherwise run without ever leaving the microtask queue.
+   */
+  async breathe(): Promise<void> {
+    const now = performance.now();
+    if (now - this.#lastYield < 50) return;
+    this.#lastYield = now;
+    const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+    await new Promise<void>((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
   }
 
   /** Saves a checkpoint (when configured) and rejects with the signal's reason. */

@@ -4,6 +4,7 @@
  */
 import * as nn from '@nn/tensor';
 import { tensor, type Tensor } from '@nn/tensor';
+import { expectClose, type Tolerance } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import golden from './golden/grads.json' with { type: 'json' };
 import { backward } from './index.js';
@@ -97,7 +98,7 @@ const FNS: Record<string, Fn> = {
 };
 
 /** Float32 rounding: every case, erf/gelu and the softmax chains included, agrees with PyTorch this closely. */
-const TOL = { rtol: 1e-5, atol: 1e-6 };
+const TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
 
 interface GoldenInput {
   dtype: string;
@@ -106,16 +107,6 @@ interface GoldenInput {
 
 function flat(x: unknown): number[] {
   return Array.isArray(x) ? x.flatMap(flat) : [Number(x)];
-}
-
-function expectClose(name: string, what: string, actual: ArrayLike<number>, expected: number[], tol: typeof TOL): void {
-  expect(actual.length, `${name}: ${what} length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (!(Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e)))
-      throw new Error(`${name}: ${what}[${i}] = ${a}, PyTorch ${e} (rtol ${tol.rtol}, atol ${tol.atol})`);
-  }
 }
 
 describe('golden gradients from PyTorch', () => {
@@ -131,14 +122,14 @@ describe('golden gradients from PyTorch', () => {
         tensor(data as nn.TensorData, { dtype: dtype as nn.DType, requiresGrad: dtype === 'float32' }),
       );
       const out = fn(...inputs);
-      expectClose(c.name, 'output', out.dataSync(), flat(c.output), TOL);
+      expectClose(out.dataSync(), flat(c.output), { ...TOL, label: `${c.name}: output` });
       const loss = c.weights === null ? out : out.mul(tensor(c.weights as nn.TensorData)).sum();
       backward(loss);
       inputs.forEach((x, i) => {
         const g = (c.grads as unknown[])[i];
         if (g === null) return expect(x.grad).toBeNull();
         expect(x.grad, `${c.name}: gradient of input ${i}`).not.toBeNull();
-        expectClose(c.name, `grad[${i}]`, x.grad!.dataSync(), flat(g), TOL);
+        expectClose(x.grad!.dataSync(), flat(g), { ...TOL, label: `${c.name}: grad[${i}]` });
       });
     });
   }

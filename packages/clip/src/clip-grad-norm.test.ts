@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memory, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
 import { clipGradNorm } from '@nn/clip';
+import { expectClose } from '@nn/testing';
 import golden from './golden/clip.json' with { type: 'json' };
-import { expectClose, goldenParams } from './test-params.test-util.js';
+import { goldenParams } from './test-params.test-util.js';
 
 const gradValues = (ps: Tensor[]) => ps.map((p) => (p.grad ? Array.from(p.grad.dataSync()) : null));
 
@@ -15,24 +16,24 @@ describe('clipGradNorm', () => {
       const total = clipGradNorm(params, c.maxNorm, { normType });
       expect(total.shape, label).toEqual([]);
       expect(total.dtype).toBe('float32');
-      expectClose(total.dataSync(), [c.total], 1e-5, 0, label);
+      expectClose(total.dataSync(), [c.total], { rtol: 1e-5, atol: 0, label });
       for (const [i, want] of c.clipped.entries()) {
         if (want === null) expect(params[i]!.grad, label).toBeNull();
-        else expectClose(params[i]!.grad!.dataSync(), want, 1e-5, 1e-12, `${label} grad ${i}`);
+        else expectClose(params[i]!.grad!.dataSync(), want, { rtol: 1e-5, atol: 1e-12, label: `${label} grad ${i}` });
       }
     }
   });
   it("accepts 'inf' for the max-abs norm", () => {
     const c = golden.clipGradNorm.find((x) => x.normType === 'inf' && x.maxNorm === 1)!;
     const params = goldenParams();
-    expectClose(clipGradNorm(params, 1, { normType: 'inf' }).dataSync(), [c.total]);
-    expectClose(params[0]!.grad!.dataSync(), c.clipped[0]!);
+    expectClose(clipGradNorm(params, 1, { normType: 'inf' }).dataSync(), [c.total], { rtol: 1e-5, atol: 1e-12 });
+    expectClose(params[0]!.grad!.dataSync(), c.clipped[0]!, { rtol: 1e-5, atol: 1e-12 });
   });
   it('leaves gradients bit-identical when the norm is under maxNorm (coefficient clamped to exactly 1)', () => {
     const params = goldenParams();
     const before = gradValues(params);
     const total = clipGradNorm(params, 100);
-    expectClose(total.dataSync(), [golden.clipGradNorm.find((x) => x.normType === 2)!.total]);
+    expectClose(total.dataSync(), [golden.clipGradNorm.find((x) => x.normType === 2)!.total], { rtol: 1e-5, atol: 1e-12 });
     expect(gradValues(params)).toEqual(before);
   });
   it('takes a single tensor as params', () => {
@@ -40,14 +41,14 @@ describe('clipGradNorm', () => {
     const p = zeros([4], { requiresGrad: true });
     p.grad = tensor(s.grad);
     expect(clipGradNorm(p, s.maxNorm).item()).toBeCloseTo(s.total, 5);
-    expectClose(p.grad.dataSync(), s.clipped);
+    expectClose(p.grad.dataSync(), s.clipped, { rtol: 1e-5, atol: 1e-12 });
   });
   it('adds 1e-6 to the norm before dividing, as PyTorch', () => {
     const s = golden.tiny;
     const p = zeros([2], { requiresGrad: true });
     p.grad = tensor(s.grad);
-    expectClose(clipGradNorm(p, s.maxNorm).dataSync(), [s.total]);
-    expectClose(p.grad.dataSync(), s.clipped, 1e-5, 0); // ≈ 0.05·grad, not 0.1·grad
+    expectClose(clipGradNorm(p, s.maxNorm).dataSync(), [s.total], { rtol: 1e-5, atol: 1e-12 });
+    expectClose(p.grad.dataSync(), s.clipped, { rtol: 1e-5, atol: 0 }); // ≈ 0.05·grad, not 0.1·grad
   });
   it('returns a 0 tensor when no parameter has a gradient', () => {
     const p = zeros([3], { requiresGrad: true });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { memory, tensor, zeros, type Tensor } from '@nn/tensor';
 import { clipGradValue } from '@nn/clip';
+import { expectClose } from '@nn/testing';
 import golden from './golden/clip.json' with { type: 'json' };
-import { expectClose, goldenParams } from './test-params.test-util.js';
+import { goldenParams } from './test-params.test-util.js';
 
 describe('clipGradValue', () => {
   it('matches PyTorch clip_grad_value_, skipping parameters without a gradient', () => {
@@ -14,7 +15,7 @@ describe('clipGradValue', () => {
     expect(params.map((p) => p.grad)).toEqual(grads);
     for (const [i, want] of golden.clipGradValue.clipped.entries()) {
       if (want === null) expect(params[i]!.grad).toBeNull();
-      else expectClose(params[i]!.grad!.dataSync(), want, 0, 0, `grad ${i}`);
+      else expectClose(params[i]!.grad!.dataSync(), want, { rtol: 0, atol: 0, label: `grad ${i}` });
     }
   });
   it('clamps a single tensor to [-clipValue, clipValue]', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { memory, tensor, zeros, type Tensor } from '@nn/tensor';
 import { globalNorm, type NormType } from '@nn/clip';
+import { expectClose } from '@nn/testing';
 import golden from './golden/clip.json' with { type: 'json' };
-import { expectClose, goldenParams } from './test-params.test-util.js';
+import { goldenParams } from './test-params.test-util.js';
 
 describe('globalNorm', () => {
   it('is the norm of all tensors concatenated, as PyTorch computes it for p = 1, 2, inf, 3, 0.5', () => {
@@ -10,7 +11,7 @@ describe('globalNorm', () => {
     for (const c of golden.clipGradNorm.filter((x) => x.maxNorm === 1)) {
       const n = globalNorm(grads, c.normType as NormType);
       expect(n.shape).toEqual([]);
-      expectClose(n.dataSync(), [c.total], 1e-5, 0, `p=${c.normType}`);
+      expectClose(n.dataSync(), [c.total], { rtol: 1e-5, atol: 0, label: `p=${c.normType}` });
     }
   });
   it('defaults to p = 2 and takes a single tensor', () => {

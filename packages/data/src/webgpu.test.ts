@@ -1,23 +1,16 @@
-import { Generator, arange, dispose, initBackend, memory, tidy } from '@nn/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Generator, arange, dispose, memory, tidy } from '@nn/tensor';
+import { useWebGpu } from '@nn/testing';
+import { describe, expect, it } from 'vitest';
 import { DataLoader } from './data-loader.js';
 import { TensorDataset } from './tensor-dataset.js';
 
 // A TensorDataset on WebGPU (Dawn on SwiftShader here): batches are gathered on the device, never read back by
 // the loader. Skipped where WebGPU cannot start, except in CI.
-let unavailable: string | null = null;
-beforeAll(async () => {
-  try {
-    await initBackend('webgpu');
-  } catch (e) {
-    unavailable = (e as Error).message;
-    if (process.env.CI) throw e;
-  }
-});
+const requireWebGpu = useWebGpu();
 
 describe('DataLoader on webgpu', () => {
   it('gathers shuffled batches on the device, equal to the CPU batches, without leaking', async (ctx) => {
-    if (unavailable !== null) return ctx.skip();
+    requireWebGpu(ctx);
     const [x, y] = tidy(() => [arange(0, 30).reshape(10, 3).cast('float32'), arange(0, 10)]);
     const gx = x!.to('webgpu');
     const gy = y!.to('webgpu');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed } from '@nn/tensor';
 import { heNormal, heUniform, kaimingNormal, kaimingUniform, normal, uniform, type KaimingOptions } from '@nn/init';
+import { expectMoments, moments } from '@nn/testing';
 import golden from './golden/init.json' with { type: 'json' };
 import { kaimingStd } from './kaiming.js';
-import { expectMoments, moments } from './stats.test-util.js';
 
 describe('kaimingUniform / kaimingNormal', () => {
   it("uses PyTorch's bounds and std for every shape, slope, mode and nonlinearity", () => {

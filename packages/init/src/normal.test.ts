@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed, randn } from '@nn/tensor';
 import { normal } from '@nn/init';
-import { expectMoments } from './stats.test-util.js';
+import { expectMoments } from '@nn/testing';
 
 describe('normal', () => {
   it('has the moments of N(mean, std²)', () => {

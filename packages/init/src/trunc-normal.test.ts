@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed } from '@nn/tensor';
 import { truncNormal } from '@nn/init';
+import { expectMoments, moments } from '@nn/testing';
 import { normalCdf } from './erf.js';
 import golden from './golden/init.json' with { type: 'json' };
-import { expectMoments, moments } from './stats.test-util.js';
 import { truncNormalFromUniform } from './trunc-normal.js';
 
 /** Mean and variance of N(mean, std²) truncated to [a, b]. */

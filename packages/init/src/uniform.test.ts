@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGenerator, Generator, manualSeed, rand } from '@nn/tensor';
 import { uniform } from '@nn/init';
-import { expectMoments, moments } from './stats.test-util.js';
+import { expectMoments, moments } from '@nn/testing';
 
 describe('uniform', () => {
   it('has the moments and bounds of U(a, b)', () => {

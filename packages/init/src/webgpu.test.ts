@@ -1,22 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Generator, initBackend } from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@nn/tensor';
 import { kaimingUniform, orthogonal, truncNormal } from '@nn/init';
+import { useWebGpu } from '@nn/testing';
 
 // Initializers sample on the host, so `device: 'webgpu'` must give exactly the CPU values. Skipped where WebGPU
 // cannot start (Dawn on SwiftShader here), except in CI.
-let unavailable: string | null = null;
-beforeAll(async () => {
-  try {
-    await initBackend('webgpu');
-  } catch (e) {
-    unavailable = (e as Error).message;
-    if (process.env.CI) throw e;
-  }
-});
+const requireWebGpu = useWebGpu();
 
 describe('initializers on webgpu', () => {
   it('give the same values as on the cpu for the same generator state', async (ctx) => {
-    if (unavailable !== null) return ctx.skip();
+    requireWebGpu(ctx);
     for (const init of [kaimingUniform, orthogonal, truncNormal]) {
       const gpu = init([6, 4], { device: 'webgpu', generator: new Generator(1), requiresGrad: true });
       expect(gpu.device).toBe('webgpu');

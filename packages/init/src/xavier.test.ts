@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@nn/tensor';
 import { glorotNormal, glorotUniform, normal, uniform, xavierNormal, xavierUniform } from '@nn/init';
+import { expectMoments, moments } from '@nn/testing';
 import golden from './golden/init.json' with { type: 'json' };
-import { expectMoments, moments } from './stats.test-util.js';
 import { xavierStd } from './xavier.js';
 
 describe('xavierUniform / xavierNormal', () => {

@@ -1,8 +1,9 @@
 import { backward } from '@nn/autograd';
 import { memory, mul, ones, sum, tensor, tidy } from '@nn/tensor';
+import { expectClose } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, type BatchNormOptions } from './index.js';
-import { assertClose, decode, readGolden, type Encoded } from './testing/golden.js';
+import { decode, expectGolden, FLOAT32, readGolden, type Encoded } from './testing/golden.js';
 
 interface BnStep {
   training: boolean;
@@ -39,16 +40,16 @@ describe('BatchNorm1d against PyTorch: training batches, then evaluation', () =>
         bn.train(s.training);
         const x = decode(s.x, { requiresGrad: true });
         const y = bn.call(x);
-        assertClose(y, s.y, `${where} y`);
+        expectGolden(y, s.y, `${where} y`, FLOAT32);
         backward(sum(mul(y, decode(s.g))));
-        assertClose(x.grad!, s.dx, `${where} dx`);
+        expectGolden(x.grad!, s.dx, `${where} dx`, FLOAT32);
         if (s.dweight) {
-          assertClose(bn.weight!.grad!, s.dweight, `${where} dweight`);
-          assertClose(bn.bias!.grad!, s.dbias!, `${where} dbias`);
+          expectGolden(bn.weight!.grad!, s.dweight, `${where} dweight`, FLOAT32);
+          expectGolden(bn.bias!.grad!, s.dbias!, `${where} dbias`, FLOAT32);
         }
         if (s.runningMean) {
-          assertClose(bn.runningMean!, s.runningMean, `${where} runningMean`);
-          assertClose(bn.runningVar!, s.runningVar!, `${where} runningVar`);
+          expectGolden(bn.runningMean!, s.runningMean, `${where} runningMean`, FLOAT32);
+          expectGolden(bn.runningVar!, s.runningVar!, `${where} runningVar`, FLOAT32);
           expect(bn.numBatchesTracked!.item()).toBe(s.numBatchesTracked);
         }
         bn.zeroGrad();
@@ -78,11 +79,11 @@ describe('BatchNorm1d', () => {
     const bn = new BatchNorm1d(1, { momentum: 1 });
     const y = bn.forward(tensor([[1], [3]]));
     // mean 2, biased var 1 → ±1/√(1 + eps); unbiased var 2.
-    assertClose(y, [-1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5)], 'y');
+    expectClose(y.dataSync(), [-1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5)], { ...FLOAT32, label: 'y' });
     expect(bn.runningMean!.arraySync()).toEqual([2]);
     expect(bn.runningVar!.arraySync()).toEqual([2]);
     bn.eval();
-    assertClose(bn.forward(tensor([[2 + Math.sqrt(2)]])), [Math.sqrt(2 / (2 + 1e-5))], 'eval y');
+    expectClose(bn.forward(tensor([[2 + Math.sqrt(2)]])).dataSync(), [Math.sqrt(2 / (2 + 1e-5))], { ...FLOAT32, label: 'eval y' });
   });
 
   it('rejects a single value per channel when training, like PyTorch, but not in evaluation', () => {
@@ -124,7 +125,7 @@ describe('BatchNorm1d', () => {
     bn.forward(tensor([[4, 4], [0, 0]])); // assigns new running statistics
     backward(y.sum());
     // d/dx of (x − mean)/√(var + eps) with the running var at the time: 0.5·1 + 0.5·2 = 1.5 and 0.5·1 + 0.5·8 = 4.5.
-    assertClose(x.grad!, [1 / Math.sqrt(1.5 + 1e-5), 1 / Math.sqrt(4.5 + 1e-5)], 'dx');
+    expectClose(x.grad!.dataSync(), [1 / Math.sqrt(1.5 + 1e-5), 1 / Math.sqrt(4.5 + 1e-5)], { ...FLOAT32, label: 'dx' });
   });
 
   it('validates its arguments and inputs', () => {

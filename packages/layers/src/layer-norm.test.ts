@@ -2,7 +2,7 @@ import { backward } from '@nn/autograd';
 import { mul, ones, sum, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { LayerNorm, layerNorm } from './index.js';
-import { assertClose, decode, readGolden, type Encoded } from './testing/golden.js';
+import { decode, expectGolden, FLOAT32, readGolden, type Encoded } from './testing/golden.js';
 
 interface LnCase {
   name: string;
@@ -28,11 +28,11 @@ describe('LayerNorm against PyTorch', () => {
       if (c.biasValue) ln.bias!.assign(decode(c.biasValue));
       const x = decode(c.x, { requiresGrad: true });
       const y = ln.call(x);
-      assertClose(y, c.y, 'y');
+      expectGolden(y, c.y, 'y', FLOAT32);
       backward(sum(mul(y, decode(c.g))));
-      assertClose(x.grad!, c.dx, 'dx');
-      if (c.dweight) assertClose(ln.weight!.grad!, c.dweight, 'dweight');
-      if (c.dbias) assertClose(ln.bias!.grad!, c.dbias, 'dbias');
+      expectGolden(x.grad!, c.dx, 'dx', FLOAT32);
+      if (c.dweight) expectGolden(ln.weight!.grad!, c.dweight, 'dweight', FLOAT32);
+      if (c.dbias) expectGolden(ln.bias!.grad!, c.dbias, 'dbias', FLOAT32);
       else expect(ln.bias).toBeNull();
     });
   }

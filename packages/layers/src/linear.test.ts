@@ -3,7 +3,7 @@ import { kaimingUniform, uniform } from '@nn/init';
 import { Generator, memory, mul, sum, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { Dense, Linear, linear } from './index.js';
-import { assertClose, decode, readGolden, type Encoded } from './testing/golden.js';
+import { decode, expectGolden, FLOAT32, readGolden, type Encoded } from './testing/golden.js';
 
 interface LinearCase {
   name: string;
@@ -25,11 +25,11 @@ describe('Linear against PyTorch', () => {
       lin.loadStateDict(c.bias ? { weight: decode(c.weight), bias: decode(c.bias) } : { weight: decode(c.weight) });
       const x = decode(c.x, { requiresGrad: true });
       const y = lin.forward(x);
-      assertClose(y, c.y, 'y');
+      expectGolden(y, c.y, 'y', FLOAT32);
       backward(sum(mul(y, decode(c.g))));
-      assertClose(x.grad!, c.dx, 'dx');
-      assertClose(lin.weight.grad!, c.dweight, 'dweight');
-      if (c.dbias) assertClose(lin.bias!.grad!, c.dbias, 'dbias');
+      expectGolden(x.grad!, c.dx, 'dx', FLOAT32);
+      expectGolden(lin.weight.grad!, c.dweight, 'dweight', FLOAT32);
+      if (c.dbias) expectGolden(lin.bias!.grad!, c.dbias, 'dbias', FLOAT32);
     });
   }
 });

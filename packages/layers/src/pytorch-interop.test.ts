@@ -4,9 +4,10 @@
  */
 import { backward } from '@nn/autograd';
 import { dispose, tidy } from '@nn/tensor';
+import { decodeNumber, expectClose } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, crossEntropy, Linear, loadSafetensors, ReLU, readSafetensorsHeader, saveSafetensors, Sequential } from './index.js';
-import { assertClose, decode, num, readGolden, readGoldenBytes, type Encoded } from './testing/golden.js';
+import { decode, expectGolden, FLOAT32, readGolden, readGoldenBytes, type Encoded } from './testing/golden.js';
 
 interface MlpGolden {
   keys: string[];
@@ -27,7 +28,7 @@ describe('a PyTorch state dict in safetensors', () => {
     expect(Object.keys(sd).sort()).toEqual([...golden.keys].sort());
     for (const [k, e] of Object.entries(golden.stateDict)) {
       expect(sd[k]!.shape, k).toEqual(e.shape);
-      expect(Array.from(sd[k]!.dataSync()), k).toEqual(e.data.map(num).map(Math.fround));
+      expect(Array.from(sd[k]!.dataSync()), k).toEqual(e.data.map(decodeNumber).map(Math.fround));
     }
     expect(sd['1.num_batches_tracked']!.dtype).toBe('int32');
     expect(sd['1.num_batches_tracked']!.item()).toBe(3);
@@ -41,13 +42,13 @@ describe('a PyTorch state dict in safetensors', () => {
     const m = model();
     m.loadStateDict(loadSafetensors(bytes));
     m.eval();
-    assertClose(m.call(decode(golden.eval.x)), golden.eval.y, 'eval output');
+    expectGolden(m.call(decode(golden.eval.x)), golden.eval.y, 'eval output', FLOAT32);
     m.train();
     const loss = crossEntropy(m.call(decode(golden.train.x)), decode(golden.train.target));
-    assertClose([loss.item() as number], [golden.train.loss], 'loss');
+    expectClose([loss.item() as number], [golden.train.loss], { ...FLOAT32, label: 'loss' });
     backward(loss);
-    for (const [name, p] of m.namedParameters()) assertClose(p.grad!, golden.train.grads[name]!, `grad of ${name}`);
-    for (const [name, b] of m.namedBuffers()) assertClose(b, golden.train.buffers[name]!, name);
+    for (const [name, p] of m.namedParameters()) expectGolden(p.grad!, golden.train.grads[name]!, `grad of ${name}`, FLOAT32);
+    for (const [name, b] of m.namedBuffers()) expectGolden(b, golden.train.buffers[name]!, name, FLOAT32);
   });
 
   it('round-trips our state dict through safetensors exactly', () => {

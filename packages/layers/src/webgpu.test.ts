@@ -3,27 +3,19 @@
  * devices, and safetensors' async path. Skipped where WebGPU cannot start, except in CI.
  */
 import { backward } from '@nn/autograd';
-import { Generator, initBackend, randint, randn, tensor, type Device, type Tensor } from '@nn/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Generator, randint, randn, tensor, type Device, type Tensor } from '@nn/tensor';
+import { expectClose, useWebGpu } from '@nn/testing';
+import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, crossEntropy, Dropout, Linear, loadSafetensors, ReLU, saveSafetensors, saveSafetensorsAsync, Sequential } from './index.js';
-import { assertClose } from './testing/golden.js';
 
-let unavailable: string | null = null;
-beforeAll(async () => {
-  try {
-    await initBackend('webgpu');
-  } catch (e) {
-    unavailable = (e as Error).message;
-    if (process.env.CI) throw e;
-  }
-});
+const requireWebGpu = useWebGpu();
 
 const model = (device: Device) =>
   new Sequential(new Linear(4, 8, { device }), new BatchNorm1d(8, { device }), new ReLU(), new Dropout(0.25, { generator: new Generator(5) }), new Linear(8, 3, { device }));
 
 describe('layers on webgpu', () => {
   it('train like on the cpu: outputs, gradients and running statistics', async (ctx) => {
-    if (unavailable !== null) return ctx.skip();
+    requireWebGpu(ctx);
     const cpu = model('cpu');
     const gpu = model('webgpu');
     gpu.loadStateDict(cpu.stateDict()); // cpu → webgpu
@@ -39,18 +31,18 @@ describe('layers on webgpu', () => {
     const lc = run(cpu, 'cpu');
     const lg = run(gpu, 'webgpu');
     expect(lg.device).toBe('webgpu');
-    assertClose(await lg.data(), lc.dataSync(), 'loss', 1e-4, 1e-5);
+    expectClose(await lg.data(), lc.dataSync(), { rtol: 1e-4, atol: 1e-5, label: 'loss' });
     const pc = cpu.namedParameters();
-    for (const [i, [name, p]] of gpu.namedParameters().entries()) assertClose(await p.grad!.data(), pc[i]![1].grad!.dataSync(), `grad ${name}`, 1e-4, 1e-5);
+    for (const [i, [name, p]] of gpu.namedParameters().entries()) expectClose(await p.grad!.data(), pc[i]![1].grad!.dataSync(), { rtol: 1e-4, atol: 1e-5, label: `grad ${name}` });
     const bc = cpu.namedBuffers();
-    for (const [i, [name, b]] of gpu.namedBuffers().entries()) assertClose(await b.data(), bc[i]![1].dataSync(), name, 1e-4, 1e-5);
+    for (const [i, [name, b]] of gpu.namedBuffers().entries()) expectClose(await b.data(), bc[i]![1].dataSync(), { rtol: 1e-4, atol: 1e-5, label: name });
     cpu.eval();
     gpu.eval();
-    assertClose(await gpu.call(x.to('webgpu')).data(), cpu.call(x).dataSync(), 'eval output', 1e-4, 1e-5);
+    expectClose(await gpu.call(x.to('webgpu')).data(), cpu.call(x).dataSync(), { rtol: 1e-4, atol: 1e-5, label: 'eval output' });
   });
 
   it('save safetensors asynchronously; the sync form names the async one', async (ctx) => {
-    if (unavailable !== null) return ctx.skip();
+    requireWebGpu(ctx);
     const cpu = model('cpu');
     const gpu = model('webgpu');
     gpu.loadStateDict(cpu.stateDict());
@@ -67,7 +59,7 @@ describe('layers on webgpu', () => {
   });
 
   it('draw the same dropout mask as the cpu for the same generator state', async (ctx) => {
-    if (unavailable !== null) return ctx.skip();
+    requireWebGpu(ctx);
     const ones = (device: Device): Tensor => tensor(new Float32Array(64).fill(1), { device });
     const a = new Dropout(0.5, { generator: new Generator(2) }).forward(ones('cpu')).dataSync();
     const b = await new Dropout(0.5, { generator: new Generator(2) }).forward(ones('webgpu')).data();

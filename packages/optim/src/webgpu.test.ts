@@ -3,10 +3,11 @@
  * gradients and state on the GPU, read back asynchronously; and the async state dict. Skipped when WebGPU cannot
  * be initialised (required under CI=true) or lacks a kernel the updates use.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { hasKernel, initBackend, tensor, Tensor } from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { tensor, Tensor } from '@nn/tensor';
+import { expectClose, useWebGpu } from '@nn/testing';
 import * as optim from './index.js';
-import { applySets, expectClose, loadGolden, type OptimizerClass } from './testing/golden-harness.js';
+import { applySets, loadGolden, type OptimizerClass } from './testing/golden-harness.js';
 
 const KERNELS = ['Add', 'Sub', 'Mul', 'Div', 'Sqrt', 'Neg', 'Abs', 'Sign', 'Maximum', 'Reciprocal', 'Clone'];
 const CLASSES: [string, OptimizerClass][] = [
@@ -14,17 +15,7 @@ const CLASSES: [string, OptimizerClass][] = [
   ['adadelta', optim.Adadelta], ['adamax', optim.Adamax], ['nadam', optim.NAdam], ['radam', optim.RAdam], ['lion', optim.Lion],
 ];
 
-let unavailable: string | null = null;
-beforeAll(async () => {
-  try {
-    await initBackend('webgpu');
-    const missing = KERNELS.filter((k) => !hasKernel('webgpu', k));
-    if (missing.length) unavailable = `webgpu lacks ${missing.join(', ')}`;
-  } catch (e) {
-    unavailable = e instanceof Error ? e.message : String(e);
-  }
-  if (unavailable && process.env.CI) throw new Error(`WebGPU unavailable: ${unavailable}`);
-});
+const requireWebGpu = useWebGpu({ kernels: KERNELS });
 
 const onGpu = (data: number[], shape: number[], requiresGrad = false) => tensor(data, { shape, device: 'webgpu', requiresGrad });
 
@@ -32,7 +23,7 @@ describe('optimizers on WebGPU', () => {
   for (const [file, Ctor] of CLASSES) {
     const c = loadGolden(file).at(-1)!;
     it(`${Ctor.name}: ${c.name}`, async (ctx) => {
-      if (unavailable) return ctx.skip();
+      requireWebGpu(ctx);
       const params = c.params.map((p) => onGpu(p.data, p.shape, true));
       const opt = c.groups
         ? new Ctor(c.groups.map((g) => ({ ...g.options, params: g.params.map((i) => params[i]!) })), c.options)
@@ -44,7 +35,7 @@ describe('optimizers on WebGPU', () => {
           p.grad = step.grads[i] ? onGpu(step.grads[i]!, c.params[i]!.shape) : null;
         }
         opt.step();
-        for (const [i, p] of params.entries()) expectClose(await p.data(), step.params[i]!, `step ${t + 1} param ${i}`, 1e-5, 1e-6);
+        for (const [i, p] of params.entries()) expectClose(await p.data(), step.params[i]!, { rtol: 1e-5, atol: 1e-6, label: `step ${t + 1} param ${i}` });
       }
       for (const s of opt.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) expect(v.device).toBe('webgpu');
       opt.zeroGrad();
@@ -53,7 +44,7 @@ describe('optimizers on WebGPU', () => {
   }
 
   it('stateDict names the async form; stateDictAsync and loadStateDict round-trip on the GPU', async (ctx) => {
-    if (unavailable) return ctx.skip();
+    requireWebGpu(ctx);
     const p = onGpu([1, 2, 3], [3], true);
     const opt = new optim.Adam([p], { lr: 0.1 });
     p.grad = onGpu([0.5, -1, 2], [3]);

@@ -13,7 +13,7 @@ import {
   warmupCosineDecaySchedule,
   type Schedule,
 } from './schedules.js';
-import { expectClose, loadGolden, type GoldenCase } from './testing/golden.js';
+import { expectSteps, FLOAT64, loadGolden, type GoldenCase } from './testing/golden.js';
 
 const golden = (file: string, name: string): GoldenCase => {
   const c = loadGolden(file).cases.find((x) => x.name === name);
@@ -24,10 +24,11 @@ const golden = (file: string, name: string): GoldenCase => {
 /** The schedule's values at steps 0..n−1 next to the first param group of a PyTorch sequence. */
 function expectSequence(f: Schedule, c: GoldenCase, n = c.record.lr.length, group = 0): void {
   const torch = c.record.lr.slice(0, n).map((row) => row[group]!);
-  expectClose(
+  expectSteps(
     torch.map((_, t) => f(t)),
     torch,
     c.name,
+    FLOAT64,
   );
 }
 

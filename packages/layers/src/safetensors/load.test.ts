@@ -1,7 +1,8 @@
 import { memory } from '@nn/tensor';
+import { decodeNumber } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import { loadSafetensors, readSafetensorsHeader } from '../index.js';
-import { num, readGolden, readGoldenBytes, type Encoded } from '../testing/golden.js';
+import { readGolden, readGoldenBytes, type Encoded } from '../testing/golden.js';
 
 /** A safetensors file from a header object and data bytes; `headerLength` overrides the stored length. */
 function file(header: unknown, data: number[] = [], opts: { headerText?: string; headerLength?: number } = {}): Uint8Array {
@@ -24,7 +25,7 @@ describe('loadSafetensors', () => {
       const t = loaded[k]!;
       expect(t.shape, k).toEqual(e.shape);
       expect(t.dtype, k).toBe(e.dtype ?? 'float32');
-      expect(Array.from(t.dataSync()), k).toEqual(e.data.map(num).map((v) => (e.dtype === undefined || e.dtype === 'float32' ? Math.fround(v) : v)));
+      expect(Array.from(t.dataSync()), k).toEqual(e.data.map(decodeNumber).map((v) => (e.dtype === undefined || e.dtype === 'float32' ? Math.fround(v) : v)));
     }
     const header = readSafetensorsHeader(bytes);
     expect(header.metadata).toEqual({ source: 'golden.py', format: 'pt' });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tensor, memory, tensor, tidy } from '@nn/tensor';
+import { expectClose, type Tolerance } from '@nn/testing';
 import type { Optimizer } from '../optimizer.js';
 
 export interface GoldenStep {
@@ -52,15 +53,8 @@ export function applySets(opt: AnyOptimizer, step: GoldenStep): void {
   for (const s of step.set) (opt.paramGroups[s.group] as Record<string, unknown>)[s.key] = s.value;
 }
 
-/** |a − e| ≤ atol + rtol·|e| elementwise (float32 tolerance: rtol 1e-5, atol 1e-7). */
-export function expectClose(actual: ArrayLike<number>, expected: number[], where: string, rtol = 1e-5, atol = 1e-7): void {
-  expect(actual.length, `${where}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) expect.fail(`${where}[${i}]: got ${a}, PyTorch ${e} (|diff| ${Math.abs(a - e)})`);
-  }
-}
+/** Float32 rounding: how closely parameters and state follow PyTorch's trajectories. */
+const FLOAT32: Tolerance = { rtol: 1e-5, atol: 1e-7 };
 
 /** Steps `opt` through `steps`, asserting parameters and state against PyTorch's after every step. */
 export function replay(c: GoldenCase, params: Tensor[], opt: AnyOptimizer, from = 0, to = c.steps.length): void {
@@ -69,7 +63,7 @@ export function replay(c: GoldenCase, params: Tensor[], opt: AnyOptimizer, from 
     applySets(opt, step);
     feedGrads(params, step.grads);
     opt.step();
-    for (const [i, p] of params.entries()) expectClose(p.dataSync(), step.params[i]!, `${c.name}: step ${t + 1} param ${i}`);
+    for (const [i, p] of params.entries()) expectClose(p.dataSync(), step.params[i]!, { ...FLOAT32, label: `${c.name}: step ${t + 1} param ${i}` });
     for (const [i, p] of params.entries()) {
       const mine = opt.state.get(p) ?? {};
       const theirs = step.state[String(i)] ?? {};
@@ -78,7 +72,7 @@ export function replay(c: GoldenCase, params: Tensor[], opt: AnyOptimizer, from 
       for (const [k, v] of Object.entries(theirs)) {
         const where = `${c.name}: step ${t + 1} state[${i}].${k}`;
         if (typeof v === 'number') expect(mine[k], where).toBe(v);
-        else expectClose((mine[k] as Tensor).dataSync(), v, where);
+        else expectClose((mine[k] as Tensor).dataSync(), v, { ...FLOAT32, label: where });
       }
     }
   }

@@ -1,10 +1,12 @@
 /**
  * Test support (not built into the package): loads the PyTorch golden sequences written by
  * `scripts/golden.py`, builds the same optimizer and scheduler from each case's camelCase spec, replays the
- * steps, and compares with relative tolerance 1e-10 — float64 on both sides, so only rounding may differ.
+ * steps, and compares with relative tolerance 1e-10 (`FLOAT64`): float64 on both sides, so only rounding may
+ * differ.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectClose, type Tolerance } from '@nn/testing';
 import * as S from '../index.js';
 import type { OptimizerLike, ParamGroup, StateDict } from '../types.js';
 
@@ -179,33 +181,29 @@ export function replay(c: GoldenCase, kind: 'sgd' | 'adam' = c.optimizer.kind): 
   return rec;
 }
 
-/** Elementwise |a − b| <= 1e-10 · max(|a|, |b|), reporting the first mismatch by step and group. */
-export function expectClose(actual: unknown[], expected: unknown[], label: string, rtol = 1e-10): void {
+/** Float64 on both sides: only rounding may differ. */
+export const FLOAT64: Tolerance = { rtol: 1e-10, atol: 0 };
+
+/**
+ * Compares two recorded sequences step by step, each step a number or one number per param group: numbers
+ * with `expectClose` within `tol` (its elements are the groups), anything else (a plateau's 'Infinity' best)
+ * exactly.
+ */
+export function expectSteps(actual: unknown[], expected: unknown[], label: string, tol: Tolerance): void {
   expect(actual.length, `${label}: number of steps`).toBe(expected.length);
+  const numbers = (xs: unknown[]): xs is number[] => xs.every((x) => typeof x === 'number');
   expected.forEach((row, t) => {
-    const a = [actual[t]].flat() as unknown[];
-    const e = [row].flat() as unknown[];
-    expect(a.length, `${label}[${t}]: number of groups`).toBe(e.length);
-    e.forEach((x, i) => {
-      const y = a[i];
-      if (typeof x !== 'number' || typeof y !== 'number') {
-        expect(y, `${label}[${t}][${i}]`).toEqual(x);
-        return;
-      }
-      const ok = x === y || Math.abs(x - y) <= rtol * Math.max(Math.abs(x), Math.abs(y));
-      if (!ok) {
-        expect.fail(
-          `${label} at step ${t}, group ${i}: got ${y}, PyTorch ${x} (rel err ${Math.abs(x - y) / Math.abs(x)})`,
-        );
-      }
-    });
+    const a = [actual[t]].flat();
+    const e = [row].flat();
+    if (numbers(a) && numbers(e)) expectClose(a, e, { ...tol, label: `${label} at step ${t}` });
+    else expect(a, `${label} at step ${t}`).toEqual(e);
   });
 }
 
 /** Compares every recorded sequence of `rec` with the golden record. */
 export function expectMatches(rec: GoldenRecord, golden: GoldenRecord, label: string): void {
   for (const key of Object.keys(golden) as (keyof GoldenRecord)[]) {
-    expectClose(rec[key] ?? [], golden[key]!, `${label} ${key}`);
+    expectSteps(rec[key] ?? [], golden[key]!, `${label} ${key}`, FLOAT64);
   }
 }
 

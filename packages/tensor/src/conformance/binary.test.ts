@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { add, div, maximum, minimum, mul, pow, sub, tensor, Generator, rand, type Tensor } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 
 /** Naive broadcasting reference: decomposes every output index (slow, obviously right). */
 function reference(a: ArrayLike<number>, as: number[], b: ArrayLike<number>, bs: number[], f: (x: number, y: number) => number) {

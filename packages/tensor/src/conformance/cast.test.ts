@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { cast, clone, tensor, type Tensor } from '../index.js';
-import { describeBackends, itKernel } from './harness.js';
+import { describeBackends, itKernel } from '@nn/testing';
 
 describeBackends('cast and clone', (device) => {
   const t = (data: Parameters<typeof tensor>[0], dtype?: 'float32' | 'int32' | 'bool') => tensor(data, { device, dtype });

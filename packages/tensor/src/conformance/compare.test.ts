@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { eq, ge, gt, le, lt, ne, tensor, type Tensor } from '../index.js';
-import { describeBackends, itKernel } from './harness.js';
+import { describeBackends, itKernel } from '@nn/testing';
 
 describeBackends('compare kernels', (device) => {
   const t = (data: Parameters<typeof tensor>[0], dtype?: 'float32' | 'int32' | 'bool') => tensor(data, { device, dtype });

@@ -3,6 +3,7 @@
  * decoding the strings "nan", "inf" and "-inf" that stand for non-finite numbers.
  */
 import { readFileSync } from 'node:fs';
+import { decodeNumber } from '@nn/testing';
 
 type Encoded = (number | string)[];
 interface File {
@@ -22,7 +23,7 @@ export interface GoldenCase {
 let file: File | undefined;
 const load = (): File => (file ??= JSON.parse(readFileSync(new URL('./golden/forward.json', import.meta.url), 'utf8')) as File);
 
-const decode = (v: Encoded): number[] => v.map((e) => (e === 'nan' ? NaN : e === 'inf' ? Infinity : e === '-inf' ? -Infinity : (e as number)));
+const decode = (v: Encoded): number[] => v.map(decodeNumber);
 
 export function golden(name: string): GoldenCase {
   const f = load();

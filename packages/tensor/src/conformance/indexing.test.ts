@@ -1,7 +1,7 @@
 /** Indexing conformance (Gather, ScatterAdd and indexSelect / oneHot built on primitives), on every backend. */
 import { expect } from 'vitest';
 import { gather, indexSelect, oneHot, scatterAdd, tensor, type DType, type Device } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const strides = (s: readonly number[]) => s.map((_, d) => prod(s.slice(d + 1)));

@@ -1,7 +1,7 @@
 /** MatMul conformance: values against a float64 reference written here, on every backend. */
 import { expect } from 'vitest';
 import { engine, matmul, tensor, type Device } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 
 /** Deterministic values in [-1, 1) (a small LCG), so failures reproduce. */
 function values(n: number, seed: number): Float32Array {

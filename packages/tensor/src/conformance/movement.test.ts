@@ -4,7 +4,7 @@ import {
   cat, concat, expand, flatten, narrow, pad, permute, reshape, slice, squeeze, stack, tensor, transpose, unsqueeze,
   type DType, type Device,
 } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 
 const iota = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);

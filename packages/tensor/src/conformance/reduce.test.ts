@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { argmax, argmin, max, mean, min, sum, tensor, Generator, randn, type Tensor } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 import { golden, goldenNames } from './forward-golden.js';
 
 /** Naive reduction reference: for each output position, folds every input element that maps to it. */

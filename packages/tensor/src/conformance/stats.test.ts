@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { logSoftmax, logsumexp, softmax, std, sum, tensor, var as variance, type Tensor } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 import { golden, goldenNames } from './forward-golden.js';
 
 const STATS = ['Sum', 'Sub', 'Square', 'Div', 'Sqrt', 'Cast'];

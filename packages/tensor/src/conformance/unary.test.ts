@@ -3,7 +3,7 @@ import {
   abs, cos, erf, exp, gelu, leakyRelu, log, neg, reciprocal, relu, rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
   tensor, type Tensor,
 } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 import { golden } from './forward-golden.js';
 
 describeBackends('unary kernels', (device) => {

@@ -4,32 +4,23 @@
  * checked element for element against the CPU reference backend on awkward values and shapes. Kernel
  * semantics shared by both backends live in the other conformance suites.
  *
- * Skipped (not failed) where WebGPU cannot be initialised, unless CI=true, as in the shared harness.
+ * Skipped (not failed) where WebGPU cannot be initialised, unless CI=true (`useWebGpu` of @nn/testing).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectClose, useWebGpu } from '@nn/testing';
 import type { WebGpuBackend } from '../backends/webgpu/backend-webgpu.js';
 import { bucketSize } from '../backends/webgpu/buffer-pool.js';
-import { engine, initBackend, kernelNames, memory, tensor, tidy, type Tensor, type TypedArray } from '../index.js';
+import { engine, kernelNames, memory, tensor, tidy, type Tensor, type TypedArray } from '../index.js';
 import { KERNELS } from '../kernels.js';
-import { expectClose } from './harness.js';
 
+const requireWebGpu = useWebGpu();
 let gpu: WebGpuBackend | undefined;
-let unavailable: string | undefined;
-beforeAll(async () => {
-  try {
-    await initBackend('webgpu');
-    gpu = engine.backendFor('test', 'webgpu') as WebGpuBackend;
-  } catch (e) {
-    unavailable = (e as Error).message;
-    if (process.env.CI) throw e;
-  }
-});
 
 /** A test that needs the WebGPU device. */
 function itGpu(name: string, fn: (backend: WebGpuBackend) => Promise<void>): void {
   it(name, async (ctx) => {
-    if (!gpu) return ctx.skip(unavailable);
-    await fn(gpu);
+    requireWebGpu(ctx);
+    await fn((gpu ??= engine.backendFor('test', 'webgpu') as WebGpuBackend));
   });
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { clamp, tensor, where, type Tensor } from '../index.js';
-import { describeBackends, expectClose, itKernel } from './harness.js';
+import { describeBackends, expectClose, itKernel } from '@nn/testing';
 
 describeBackends('where and clamp', (device) => {
   const t = (data: Parameters<typeof tensor>[0], dtype?: 'float32' | 'int32' | 'bool') => tensor(data, { device, dtype });

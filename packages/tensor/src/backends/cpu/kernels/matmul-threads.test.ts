@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { engine, tensor } from '../../../index.js';
+import { largestTaskOutput, loadWasmGemmOperands, runWasmGemmTasks, wasmGemm } from '../wasm/gemm-wasm.js';
 import { newGemmScratch, runGemmTasks, type GemmJob } from './matmul-blocked.js';
-import { threadStats, whenThreadsReady } from './matmul-threads.js';
+import { matmulStats, whenThreadsReady } from './matmul-threads.js';
 
 function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -13,7 +14,7 @@ function values(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** The same product on this thread alone, through the GEMM the workers run. */
+/** The same product on this thread alone, through the GEMM the workers run (WebAssembly where available). */
 function oneThread(av: Float32Array, bv: Float32Array, batch: number, m: number, k: number, n: number, tA: boolean, tB: boolean, bBatch: boolean) {
   const tasks: number[] = [];
   for (let t = 0; t < batch; t++) tasks.push(m, n, t * m * k, bBatch ? t * k * n : 0, t * m * n);
@@ -23,19 +24,25 @@ function oneThread(av: Float32Array, bv: Float32Array, batch: number, m: number,
     bRowStride: tB ? 1 : n, bColStride: tB ? k : 1,
   };
   const out = new Float32Array(batch * m * n);
-  runGemmTasks(job, av, bv, out, newGemmScratch());
+  const w = wasmGemm();
+  if (w) {
+    expect(loadWasmGemmOperands(w, av, bv, largestTaskOutput(tasks))).toBe(true);
+    runWasmGemmTasks(w, job, out);
+  } else {
+    runGemmTasks(job, av, bv, out, newGemmScratch());
+  }
   return out;
 }
 
 describe('MatMul across worker threads', () => {
   const cases: [string, number, number, number, number, boolean, boolean, boolean][] = [
     // name, batch, m, k, n, transposeA, transposeB, b batched
-    ['tall: split by rows', 1, 203, 190, 201, false, false, false],
-    ['wide: split by columns', 1, 9, 700, 1500, false, false, false],
-    ['many matrices: split by batch', 12, 100, 90, 110, false, false, true],
-    ['transposed operands, broadcast B', 3, 130, 150, 170, true, true, false],
-    ['row vector: matrix-vector path split by columns', 1, 1, 2000, 3000, false, false, false],
-    ['column vector, transposed A: split by rows', 1, 3000, 2000, 1, true, false, false],
+    ['tall: split by rows', 1, 203, 190, 901, false, false, false],
+    ['wide: split by columns', 1, 9, 700, 6500, false, false, false],
+    ['many matrices: split by batch', 12, 100, 190, 110, false, false, true],
+    ['transposed operands, broadcast B', 3, 230, 250, 270, true, true, false],
+    ['row vector: matrix-vector path split by columns', 1, 1, 2000, 9000, false, false, false],
+    ['column vector, transposed A: split by rows', 1, 9000, 2000, 1, true, false, false],
   ];
   for (const [name, batch, m, k, n, tA, tB, bBatch] of cases) {
     it(`gives bit-identical results: ${name}`, async (ctx) => {
@@ -44,9 +51,10 @@ describe('MatMul across worker threads', () => {
       const bv = values((bBatch ? batch : 1) * k * n, 8);
       const aShape = [batch, tA ? k : m, tA ? m : k];
       const bShape = bBatch ? [batch, tB ? n : k, tB ? k : n] : [tB ? n : k, tB ? k : n];
-      const before = threadStats.parallelCalls;
+      const before = { ...matmulStats };
       const c = engine.runKernel('MatMul', [tensor(av, { shape: aShape }), tensor(bv, { shape: bShape })], { transposeA: tA, transposeB: tB });
-      expect(threadStats.parallelCalls).toBe(before + 1);
+      expect(matmulStats.parallelCalls).toBe(before.parallelCalls + 1);
+      expect(matmulStats.wasmCalls).toBe(before.wasmCalls + (wasmGemm() ? 1 : 0));
       expect(c.shape).toEqual([batch, m, n]);
       expect(c.dataSync()).toEqual(oneThread(av, bv, batch, m, k, n, tA, tB, bBatch));
     });

@@ -7,21 +7,38 @@
  * The job is cut into chunks (whole matrices of a batch, or blocks of rows or columns) that the threads claim
  * from a shared counter, so a thread that starts late, or shares its core with another process, just takes
  * fewer chunks. Workers start lazily on the first large matmul, and a call only posts to workers that are
- * already up, so no call waits for a thread to boot. Workers run the same GEMM code as the main thread (its
- * source text is shipped to them) and each output element is computed by one chunk in a fixed order, so the
- * results are bit-identical to single-threaded ones. Threads in all (main included): `os.availableParallelism()`,
+ * already up, so no call waits for a thread to boot. Threads in all (main included): `os.availableParallelism()`,
  * or the `NN_NUM_THREADS` environment variable (1 disables workers).
+ *
+ * Which GEMM runs: the WebAssembly SIMD one (../wasm/gemm-wasm.ts) where it is available and not disabled by
+ * `NN_WASM=0`, else the TypeScript reference (matmul-blocked.ts). Workers run the same code as the main thread
+ * (the TypeScript functions' source text and the compiled WebAssembly module are shipped to them), every
+ * thread of one call runs the same kernel, and each output element is computed by one chunk in a fixed order,
+ * so threaded results are bit-identical to single-threaded ones.
  */
+import {
+  WASM_GEMM_FUNCTIONS, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
+  wasmGemm, wasmGemmOutput, type WasmGemm,
+} from '../wasm/gemm-wasm.js';
 import { GEMM_FUNCTIONS, newGemmScratch, runGemmChunks, runGemmTasks, type GemmJob } from './matmul-blocked.js';
 
 export type { GemmJob } from './matmul-blocked.js';
 
-/** Below this many flops (2·m·n·k over the batch) a matmul stays on one thread: posting costs ~0.1 ms. */
+/**
+ * Below this many flops (2·m·n·k over the batch) a matmul stays on one thread: posting costs ~0.1 ms. The
+ * WebAssembly GEMM is ~9× faster per thread, so it shares only larger jobs.
+ */
 export const MIN_PARALLEL_FLOPS = 2 ** 23;
+export const MIN_PARALLEL_FLOPS_WASM = 2 ** 25;
+/** Below this many flops the TypeScript GEMM is as fast: copying operands into WebAssembly memory costs more. */
+export const MIN_WASM_FLOPS = 2 ** 10;
 /** Row (or column) blocks are at least this tall: each block re-packs the other operand. */
 const MIN_CHUNK_SPAN = 64;
-/** Blocks are cut at multiples of the GEMM micro-tile (3 rows × 4 columns), so no block adds edge tiles. */
-const TILE_ROWS = 3, TILE_COLS = 4;
+/**
+ * Blocks are cut at multiples of both GEMMs' micro-tiles (TypeScript 3 rows × 4 columns, WebAssembly 4 × 8),
+ * so no block adds edge tiles.
+ */
+const TILE_ROWS = 12, TILE_COLS = 8;
 
 /** Per-worker status in the shared flags array (after the chunk counter at index 0). */
 const POSTED = 0, RUNNING = 1, DONE = 2, FAILED = 3;
@@ -36,6 +53,8 @@ interface WorkerLike {
 
 interface ThreadPool {
   workers: WorkerLike[];
+  /** Whether the workers instantiated the WebAssembly GEMM on the main thread's (shared) memory. */
+  wasm: boolean;
   /** ready[i] = 1 once worker i listens for jobs. */
   ready: Int32Array;
   broken: boolean;
@@ -43,26 +62,35 @@ interface ThreadPool {
 
 let pool: ThreadPool | null | undefined;
 
+type Proc = { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> };
+const proc = (globalThis as { process?: Proc }).process;
+
+/** Threads a matmul may use, main included: `NN_NUM_THREADS`, else `os.availableParallelism()`, at most 16. */
+function configuredThreads(): number {
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
+  const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
+  return Math.min(configured > 0 ? configured : (os?.availableParallelism() ?? 1), 16);
+}
+
 /** The worker pool, started on first use; null where threads are unavailable or disabled. */
 function threadPool(): ThreadPool | null {
   if (pool !== undefined) return pool;
   pool = null;
   try {
-    type Proc = { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> };
-    const proc = (globalThis as { process?: Proc }).process;
     const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, opts: object) => WorkerLike } | undefined;
-    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
-    if (!wt || !os || typeof SharedArrayBuffer === 'undefined') return null;
+    if (!wt || typeof SharedArrayBuffer === 'undefined') return null;
     // Some hosts (e.g. browser-like main threads in Electron) forbid blocking here: this throws there.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-    const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
-    const threads = Math.min(configured > 0 ? configured : os.availableParallelism(), 16);
+    const threads = configuredThreads();
     if (threads <= 1) return null;
     const ready = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
-    const p: ThreadPool = { workers: [], ready, broken: false };
+    // Workers share the WebAssembly GEMM only in its shared-memory build.
+    const m = gemmWasmModule();
+    const wasm = m?.memory ? m : null;
+    const p: ThreadPool = { workers: [], ready, broken: false, wasm: wasm !== null };
     const source = workerSource();
     for (let i = 0; i < threads - 1; i++) {
-      const w = new wt.Worker(source, { eval: true, workerData: { ready: ready.buffer, slot: i } });
+      const w = new wt.Worker(source, { eval: true, workerData: { ready: ready.buffer, slot: i, wasm } });
       w.unref(); // idle workers must not keep the process alive
       w.on('error', () => {
         p.broken = true;
@@ -77,16 +105,23 @@ function threadPool(): ThreadPool | null {
 }
 
 function workerSource(): string {
-  return `${GEMM_FUNCTIONS.map((f) => f.toString()).join('\n')}
+  return `${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => f.toString()).join('\n')}
 const { parentPort, workerData } = require('node:worker_threads');
 const scratch = ${newGemmScratch.name}();
+// On the shared memory, with scratch slot 1 + this worker's index (slot 0 is the main thread's).
+const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.slot + 1) : null;
 parentPort.on('message', (msg) => {
   const flags = new Int32Array(msg.flags);
   Atomics.store(flags, 1 + msg.slot, ${RUNNING});
   let status = ${DONE};
   try {
-    const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
-    ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
+    if (msg.wasm) {
+      if (!wasm) throw new Error('this worker has no WebAssembly GEMM');
+      ${runWasmGemmChunks.name}(wasm, msg.wasm, msg.job, msg.chunks, flags, 0);
+    } else {
+      const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
+      ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
+    }
   } catch (e) {
     status = ${FAILED};
     const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
@@ -95,11 +130,21 @@ parentPort.on('message', (msg) => {
   Atomics.store(flags, 1 + msg.slot, status);
   Atomics.notify(flags, 1 + msg.slot);
 });
-// Warm the JIT up before reporting ready, so the first chunk this worker claims runs optimised code.
+// Warm both GEMMs up before reporting ready, so the first chunk this worker claims runs optimised code. The
+// WebAssembly one warms up on a private instance (compiled code is per module, shared by its instances), so
+// it never touches the shared memory, where the main thread may be computing.
 {
   const n = 24, k = 256, a = new Float32Array(n * k).fill(1), c = new Float32Array(n * n);
   const job = { k, ldc: n, aRowStride: k, aColStride: 1, bRowStride: 1, bColStride: k, tasks: [n, n, 0, 0, 0] };
   for (let i = 0; i < 40; i++) ${runGemmTasks.name}(job, a, a, c, scratch);
+  if (wasm) {
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+    const own = ${instantiateGemmWasm.name}(workerData.wasm.module, memory, 0);
+    own.a = own.scratch + own.exports.scratchBytes();
+    own.b = own.a;
+    own.c = own.a + 4 * n * k;
+    for (let i = 0; i < 400; i++) ${runWasmGemmTasks.name}(own, job);
+  }
 }
 Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);`;
 }
@@ -116,34 +161,55 @@ export async function whenThreadsReady(timeoutMs = 10_000): Promise<number> {
 
 const mainScratch = newGemmScratch();
 
-/** How many matmuls were offered to worker threads (lets tests check that the threaded path ran). */
-export const threadStats = { parallelCalls: 0 };
+/**
+ * How many matmuls were offered to worker threads, and how many ran the WebAssembly GEMM (lets tests check
+ * which path ran).
+ */
+export const matmulStats = { parallelCalls: 0, wasmCalls: 0 };
 
 /**
  * Computes `job` (every output matrix is m×n) into a new Float32Array of `outSize` elements: on this thread
- * alone when it is small or no worker is up, else shared with the ready workers.
+ * alone when it is small or no worker is up, else shared with the ready workers; with the WebAssembly GEMM
+ * when it is available (and the workers have it too, for a shared job) and the operands fit its memory.
  */
 export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, b: Float32Array, outSize: number): Float32Array {
   const count = job.tasks.length / 5;
   const flops = 2 * job.k * m * n * count;
-  const p = flops >= MIN_PARALLEL_FLOPS ? threadPool() : null;
-  const workers = p && !p.broken ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
+  let w: WasmGemm | null = flops >= MIN_WASM_FLOPS ? wasmGemm() : null;
+  const p = flops >= (w ? MIN_PARALLEL_FLOPS_WASM : MIN_PARALLEL_FLOPS) ? threadPool() : null;
+  // Workers without the WebAssembly GEMM (no shared memory) cannot share a WebAssembly job; the main thread
+  // alone is faster with it than all threads without it.
+  const workers = p && !p.broken && (p.wasm || !w) ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
   const chunks = workers.length > 0 ? makeChunks(job, m, n, 4 * (workers.length + 1)) : [];
-  if (chunks.length < 2) {
+  const shared = chunks.length >= 2;
+  // In shared memory every thread may need its scratch slot, whichever of them join this call.
+  if (w && !loadWasmGemmOperands(w, w.shared ? configuredThreads() : 1, a, b, outSize)) w = null;
+  if (w) matmulStats.wasmCalls++;
+  if (!shared) {
+    if (w) {
+      runWasmGemmTasks(w, job);
+      return wasmGemmOutput(w, outSize);
+    }
     const out = new Float32Array(outSize);
     runGemmTasks(job, a, b, out, mainScratch);
     return out;
   }
-  threadStats.parallelCalls++;
-  const sa = shareCopy(a);
-  const sb = shareCopy(b);
-  const sc = new SharedArrayBuffer(4 * outSize);
-  const c = new Float32Array(sc);
+  matmulStats.parallelCalls++;
   const flags = new Int32Array(new SharedArrayBuffer(4 * (1 + workers.length)));
   const errors = new SharedArrayBuffer(ERROR_BYTES * workers.length);
   const { tasks: _, ...shape } = job;
-  workers.forEach((w, i) => w.postMessage({ job: shape, chunks, a: sa, b: sb, c: sc, flags: flags.buffer, errors, slot: i }));
-  runGemmChunks({ ...shape, tasks: [] }, chunks, flags, 0, a, b, c, mainScratch);
+  const post = (data: object) => workers.forEach((wk, i) => wk.postMessage({ job: shape, chunks, flags: flags.buffer, errors, slot: i, ...data }));
+  let c: Float32Array | null = null;
+  if (w) {
+    // Operands and output are already in the shared memory: workers get their addresses.
+    post({ wasm: { a: w.a, b: w.b, c: w.c } });
+    runWasmGemmChunks(w, w, { ...shape, tasks: [] }, chunks, flags, 0);
+  } else {
+    const sc = new SharedArrayBuffer(4 * outSize);
+    c = new Float32Array(sc);
+    post({ a: shareCopy(a), b: shareCopy(b), c: sc });
+    runGemmChunks({ ...shape, tasks: [] }, chunks, flags, 0, a, b, c, mainScratch);
+  }
   // Every chunk is now claimed. A worker still POSTED will find none left; one RUNNING may hold one: wait for it.
   for (let i = 0; i < workers.length; i++) {
     let s: number;
@@ -156,7 +222,7 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
       throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
     }
   }
-  return c.slice();
+  return w ? wasmGemmOutput(w, outSize) : c!.slice();
 }
 
 function shareCopy(x: Float32Array): SharedArrayBuffer {
@@ -187,7 +253,9 @@ function makeChunks(job: GemmJob, m: number, n: number, target: number): number[
   for (let i = 0; i < count; i++) {
     const [, , aOff, bOff, cOff] = t.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
     for (let s = 0; s < len; s += span) {
-      const e = Math.min(len, s + span);
+      // A remainder shorter than a tile joins the previous block, so a block is one row (or column) only when
+      // the whole matrix is: a one-row product takes the matrix-vector path, whose summation order differs.
+      const e = len - (s + span) < unit ? len : s + span;
       if (byRows) chunks.push([e - s, n, aOff + s * job.aRowStride, bOff, cOff + s * job.ldc]);
       else chunks.push([m, e - s, aOff, bOff + s * job.bColStride, cOff + s]);
     }

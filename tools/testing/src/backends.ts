@@ -6,30 +6,32 @@
  *
  * WebGPU runs through Dawn (npm `webgpu`) on SwiftShader when it can be initialised; in CI (`CI=true`) it must be.
  */
-import { describe, it, beforeAll } from 'vitest';
-import { hasKernel, initBackend, type Device } from '../index.js';
+import { beforeAll, describe, it } from 'vitest';
+import { hasKernel, initBackend, type Device } from '@nn/tensor';
 
-const available = new Map<Device, Promise<string | null>>();
+const probes = new Map<Device, Promise<string | null>>();
 
-function probe(device: Device): Promise<string | null> {
-  let p = available.get(device);
+/** Why `device` cannot be initialised, or null when it can. Initialises it once per test file. */
+export function backendUnavailable(device: Device): Promise<string | null> {
+  let p = probes.get(device);
   if (!p) {
     p = initBackend(device).then(
       () => null,
       (e: unknown) => String(e instanceof Error ? e.message : e),
     );
-    available.set(device, p);
+    probes.set(device, p);
   }
   return p;
 }
 
 export const BACKENDS: Device[] = ['cpu', 'webgpu'];
 
+/** Runs `body` once per backend in a suite titled `${title} [device]`; an unavailable cpu (or any backend in CI) fails it. */
 export function describeBackends(title: string, body: (device: Device) => void): void {
   for (const device of BACKENDS) {
     describe(`${title} [${device}]`, () => {
       beforeAll(async () => {
-        const err = await probe(device);
+        const err = await backendUnavailable(device);
         if (err !== null && (device === 'cpu' || process.env.CI)) throw new Error(`backend ${device} unavailable: ${err}`);
       });
       body(device);
@@ -40,21 +42,8 @@ export function describeBackends(title: string, body: (device: Device) => void):
 /** A test that needs `kernels` on `device`; skipped (not failed) where the backend lacks one or is unavailable. */
 export function itKernel(device: Device, kernels: readonly string[], name: string, fn: () => Promise<void> | void): void {
   it(`${name}`, async (ctx) => {
-    if ((await probe(device)) !== null) return ctx.skip();
+    if ((await backendUnavailable(device)) !== null) return ctx.skip();
     if (!kernels.every((k) => hasKernel(device, k))) return ctx.skip();
     await fn();
   });
-}
-
-/** Asserts `actual` ≈ `expected` elementwise (|a-e| <= atol + rtol*|e|, NaN equals NaN), naming the first mismatch. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, { atol = 1e-6, rtol = 1e-5 } = {}): void {
-  if (actual.length !== expected.length) throw new Error(`expectClose: length ${actual.length} != expected ${expected.length}`);
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
-    if (a === e) continue;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e)))
-      throw new Error(`expectClose: element ${i}: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
-  }
 }
