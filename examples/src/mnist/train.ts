@@ -50,9 +50,10 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   const data = await loadData(o.data, o.limit);
   const nTrain = data.train.labels.length;
   const batchSize = Math.min(o.batchSize, nTrain);
-  const trainTensors = o.augment > 0 ? null : toTensors(data.train);
+  const augment = o.augment ?? (o.data === null ? 2 : 0);
+  const trainTensors = augment > 0 ? null : toTensors(data.train);
   const test = toTensors(data.test);
-  const trainSet = trainTensors ? new TensorDataset(trainTensors.x, trainTensors.y) : new ShiftedImages(data.train, o.augment, data.background);
+  const trainSet = trainTensors ? new TensorDataset(trainTensors.x, trainTensors.y) : new ShiftedImages(data.train, augment, data.background);
   // BatchNorm cannot normalise a batch of one: drop a last batch of one sample.
   const loader = new DataLoader(trainSet, { batchSize, shuffle: true, dropLast: nTrain % batchSize === 1, generator: new Generator(o.seed) });
   const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 1000 });
@@ -70,7 +71,7 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   say(`model ${describeMlp(mlp)} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}`);
   say(
     `${o.optimizer} lr ${o.lr} weight decay ${o.weightDecay}, ${warmupSteps} warmup steps then cosine decay, clip ${o.clip}, ` +
-      `shifts up to ${o.augment}px, batch ${batchSize}, ${o.epochs} epochs of ${loader.length} steps`,
+      `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${o.epochs} epochs of ${loader.length} steps`,
   );
 
   try {

@@ -1,6 +1,9 @@
 /**
  * Cache-blocked, packed single-precision GEMM in plain TypeScript: C[m,n] += A[m,k] · B[k,n].
  *
+ * This is the readable reference and the fallback: matmuls run the WebAssembly SIMD port of the same algorithm
+ * (assembly/gemm.ts, ~9× faster per thread) where WebAssembly SIMD is available and `NN_WASM` is not `0`.
+ *
  * The structure is the GotoBLAS/BLIS one, scaled to what V8 can do with scalar doubles:
  * - the k dimension is cut into blocks of KC and n into blocks of NC; each KC×NC block of B is packed into
  *   NR-wide column panels (row p of a panel is NR consecutive values), so the micro-kernel streams it linearly;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { engine, tensor } from '../../../index.js';
-import { largestTaskOutput, loadWasmGemmOperands, runWasmGemmTasks, wasmGemm } from '../wasm/gemm-wasm.js';
+import { loadWasmGemmOperands, runWasmGemmTasks, wasmGemm, wasmGemmOutput } from '../wasm/gemm-wasm.js';
 import { newGemmScratch, runGemmTasks, type GemmJob } from './matmul-blocked.js';
 import { matmulStats, whenThreadsReady } from './matmul-threads.js';
 
@@ -23,26 +23,28 @@ function oneThread(av: Float32Array, bv: Float32Array, batch: number, m: number,
     aRowStride: tA ? 1 : k, aColStride: tA ? m : 1,
     bRowStride: tB ? 1 : n, bColStride: tB ? k : 1,
   };
-  const out = new Float32Array(batch * m * n);
   const w = wasmGemm();
   if (w) {
-    expect(loadWasmGemmOperands(w, av, bv, largestTaskOutput(tasks))).toBe(true);
-    runWasmGemmTasks(w, job, out);
-  } else {
-    runGemmTasks(job, av, bv, out, newGemmScratch());
+    // Scratch slots for 16 threads: past any the pool uses, whatever NN_NUM_THREADS says.
+    expect(loadWasmGemmOperands(w, 16, av, bv, batch * m * n)).toBe(true);
+    runWasmGemmTasks(w, job);
+    return wasmGemmOutput(w, batch * m * n);
   }
+  const out = new Float32Array(batch * m * n);
+  runGemmTasks(job, av, bv, out, newGemmScratch());
   return out;
 }
 
 describe('MatMul across worker threads', () => {
   const cases: [string, number, number, number, number, boolean, boolean, boolean][] = [
     // name, batch, m, k, n, transposeA, transposeB, b batched
-    ['tall: split by rows', 1, 203, 190, 901, false, false, false],
-    ['wide: split by columns', 1, 9, 700, 6500, false, false, false],
-    ['many matrices: split by batch', 12, 100, 190, 110, false, false, true],
-    ['transposed operands, broadcast B', 3, 230, 250, 270, true, true, false],
-    ['row vector: matrix-vector path split by columns', 1, 1, 2000, 9000, false, false, false],
-    ['column vector, transposed A: split by rows', 1, 9000, 2000, 1, true, false, false],
+    ['tall: split by rows', 1, 203, 190, 201, false, false, false],
+    ['tall, 512 rows in blocks of 72 and a last block of 8 + 72', 1, 512, 64, 256, false, false, false],
+    ['wide: split by columns', 1, 9, 700, 1500, false, false, false],
+    ['many matrices: split by batch', 12, 100, 90, 110, false, false, true],
+    ['transposed operands, broadcast B', 3, 130, 150, 170, true, true, false],
+    ['row vector: matrix-vector path split by columns', 1, 1, 2000, 3000, false, false, false],
+    ['column vector, transposed A: split by rows', 1, 3000, 2000, 1, true, false, false],
   ];
   for (const [name, batch, m, k, n, tA, tB, bBatch] of cases) {
     it(`gives bit-identical results: ${name}`, async (ctx) => {
@@ -59,4 +61,36 @@ describe('MatMul across worker threads', () => {
       expect(c.dataSync()).toEqual(oneThread(av, bv, batch, m, k, n, tA, tB, bBatch));
     });
   }
+});
+
+describe('MatMul across worker threads with NN_WASM=0 (TypeScript GEMM in every thread)', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('gives bit-identical results to the TypeScript GEMM on one thread', async (ctx) => {
+    vi.stubEnv('NN_WASM', '0');
+    vi.resetModules();
+    // A fresh module graph: its own engine, and a worker pool started without the WebAssembly GEMM.
+    const nn = await import('../../../index.js');
+    const threads = await import('./matmul-threads.js');
+    if ((await threads.whenThreadsReady()) === 0) return ctx.skip();
+    for (const [m, k, n, tA, tB] of [[512, 64, 256, false, false], [200, 150, 170, true, true]] as const) {
+      const av = values(m * k, 3);
+      const bv = values(k * n, 4);
+      const before = { ...threads.matmulStats };
+      const c = nn.engine.runKernel('MatMul', [nn.tensor(av, { shape: tA ? [k, m] : [m, k] }), nn.tensor(bv, { shape: tB ? [n, k] : [k, n] })], { transposeA: tA, transposeB: tB });
+      expect(threads.matmulStats.parallelCalls).toBe(before.parallelCalls + 1);
+      expect(threads.matmulStats.wasmCalls).toBe(before.wasmCalls);
+      const job: GemmJob = {
+        k, ldc: n, tasks: [m, n, 0, 0, 0],
+        aRowStride: tA ? 1 : k, aColStride: tA ? m : 1,
+        bRowStride: tB ? 1 : n, bColStride: tB ? k : 1,
+      };
+      const ref = new Float32Array(m * n);
+      runGemmTasks(job, av, bv, ref, newGemmScratch());
+      expect(c.dataSync()).toEqual(ref);
+    }
+  });
 });

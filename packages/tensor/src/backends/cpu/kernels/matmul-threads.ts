@@ -14,7 +14,10 @@
  * `NN_WASM=0`, else the TypeScript reference (matmul-blocked.ts). Workers run the same code as the main thread
  * (the TypeScript functions' source text and the compiled WebAssembly module are shipped to them), every
  * thread of one call runs the same kernel, and each output element is computed by one chunk in a fixed order,
- * so threaded results are bit-identical to single-threaded ones.
+ * so threaded results are bit-identical to single-threaded ones. On the WebAssembly path the workers'
+ * instances share the main thread's memory: the main thread copies the operands in once and the threads write
+ * the product in place. A worker touches that memory only for a chunk it claimed, and the call returns only
+ * after every claimed chunk is done, so a worker that wakes up after its call has ended finds nothing to do.
  */
 import {
   WASM_GEMM_FUNCTIONS, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
@@ -25,11 +28,12 @@ import { GEMM_FUNCTIONS, newGemmScratch, runGemmChunks, runGemmTasks, type GemmJ
 export type { GemmJob } from './matmul-blocked.js';
 
 /**
- * Below this many flops (2·m·n·k over the batch) a matmul stays on one thread: posting costs ~0.1 ms. The
- * WebAssembly GEMM is ~9× faster per thread, so it shares only larger jobs.
+ * Below this many flops (2·m·n·k over the batch) a matmul stays on one thread. Measured with the WebAssembly
+ * GEMM on 2 cores: 160³ (8.2 MFLOP, 0.16 ms on one thread) is about even, 192³ and 64×784×256 run ~1.4×
+ * faster on two; the TypeScript GEMM, ~8× slower per thread, gains from sharing at smaller sizes, but this
+ * threshold also suits it.
  */
 export const MIN_PARALLEL_FLOPS = 2 ** 23;
-export const MIN_PARALLEL_FLOPS_WASM = 2 ** 25;
 /** Below this many flops the TypeScript GEMM is as fast: copying operands into WebAssembly memory costs more. */
 export const MIN_WASM_FLOPS = 2 ** 10;
 /** Row (or column) blocks are at least this tall: each block re-packs the other operand. */
@@ -65,11 +69,19 @@ let pool: ThreadPool | null | undefined;
 type Proc = { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> };
 const proc = (globalThis as { process?: Proc }).process;
 
-/** Threads a matmul may use, main included: `NN_NUM_THREADS`, else `os.availableParallelism()`, at most 16. */
+let threadCount: number | undefined;
+
+/**
+ * Threads a matmul may use, main included: `NN_NUM_THREADS`, else `os.availableParallelism()`, at most 16;
+ * read once (the pool's size is fixed when it starts).
+ */
 function configuredThreads(): number {
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
-  const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
-  return Math.min(configured > 0 ? configured : (os?.availableParallelism() ?? 1), 16);
+  if (threadCount === undefined) {
+    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
+    const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
+    threadCount = Math.min(configured > 0 ? configured : (os?.availableParallelism() ?? 1), 16);
+  }
+  return threadCount;
 }
 
 /** The worker pool, started on first use; null where threads are unavailable or disabled. */
@@ -176,7 +188,7 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   const count = job.tasks.length / 5;
   const flops = 2 * job.k * m * n * count;
   let w: WasmGemm | null = flops >= MIN_WASM_FLOPS ? wasmGemm() : null;
-  const p = flops >= (w ? MIN_PARALLEL_FLOPS_WASM : MIN_PARALLEL_FLOPS) ? threadPool() : null;
+  const p = flops >= MIN_PARALLEL_FLOPS ? threadPool() : null;
   // Workers without the WebAssembly GEMM (no shared memory) cannot share a WebAssembly job; the main thread
   // alone is faster with it than all threads without it.
   const workers = p && !p.broken && (p.wasm || !w) ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
@@ -252,10 +264,10 @@ function makeChunks(job: GemmJob, m: number, n: number, target: number): number[
   const chunks: number[][] = [];
   for (let i = 0; i < count; i++) {
     const [, , aOff, bOff, cOff] = t.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
-    for (let s = 0; s < len; s += span) {
-      // A remainder shorter than a tile joins the previous block, so a block is one row (or column) only when
-      // the whole matrix is: a one-row product takes the matrix-vector path, whose summation order differs.
-      const e = len - (s + span) < unit ? len : s + span;
+    // A remainder shorter than a tile joins the last block, so a block is one row (or column) only when the
+    // whole matrix is: a one-row product takes the matrix-vector path, whose summation order differs.
+    for (let s = 0, e = 0; s < len; s = e) {
+      e = len - (s + span) < unit ? len : s + span;
       if (byRows) chunks.push([e - s, n, aOff + s * job.aRowStride, bOff, cOff + s * job.ldc]);
       else chunks.push([m, e - s, aOff, bOff + s * job.bColStride, cOff + s]);
     }

@@ -7,8 +7,10 @@ import { runGemmJob, type GemmJob } from './matmul-threads.js';
 /**
  * MatMul: out[..., i, j] = Σ_p A[..., i, p] · B[..., p, j], where A is a (or its last two dims swapped when
  * `transposeA`) and B likewise. Inputs have rank ≥ 2 and their batch dims (all but the last two) broadcast.
- * Each output matrix is one call of the blocked GEMM (matmul-blocked.ts); transposes become strides, which only
- * its packing reads. Large products are split across threads (matmul-threads.ts).
+ * Each output matrix is one task of a GEMM job: the WebAssembly SIMD GEMM (../wasm/gemm-wasm.ts, from
+ * assembly/gemm.ts) where available, else the TypeScript reference (matmul-blocked.ts, also the fallback under
+ * `NN_WASM=0`); transposes become strides, which only their packing reads. Large products are split across
+ * threads (matmul-threads.ts, which picks the GEMM).
  */
 registerKernel<CpuBackend>('cpu', 'MatMul', ({ inputs: [a, b], attrs, backend }) => {
   const { transposeA, transposeB } = attrs as MatMulAttrs;

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newGemmScratch, runGemmTasks, type GemmJob } from '../kernels/matmul-blocked.js';
-import { gemmWasmBytes, largestTaskOutput, loadWasmGemmOperands, runWasmGemmTasks, wasmAllowed, wasmGemm, type WasmGemm } from './gemm-wasm.js';
+import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from './gemm-wasm.generated.js';
+import { gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmTasks, wasmGemm, wasmGemmOutput, type WasmGemm } from './gemm-wasm.js';
+import { decodeBase64 } from './load.js';
 
 /** Deterministic values in [-1, 1) (a small LCG). */
 function values(n: number, seed: number): Float32Array {
@@ -29,10 +31,9 @@ function job(m: number, k: number, n: number, tA: boolean, tB: boolean, pad = 0)
 }
 
 function runWasm(w: WasmGemm, j: GemmJob, a: Float32Array, b: Float32Array, outSize: number): Float32Array {
-  const c = new Float32Array(outSize);
-  expect(loadWasmGemmOperands(w, a, b, largestTaskOutput(j.tasks))).toBe(true);
-  runWasmGemmTasks(w, j, c);
-  return c;
+  expect(loadWasmGemmOperands(w, 1, a, b, outSize)).toBe(true);
+  runWasmGemmTasks(w, j);
+  return wasmGemmOutput(w, outSize);
 }
 
 function runTs(j: GemmJob, a: Float32Array, b: Float32Array, outSize: number): Float32Array {
@@ -65,108 +66,130 @@ function expectProduct(c: Float32Array, j: GemmJob, a: Float32Array, b: Float32A
 describe('WebAssembly SIMD GEMM', () => {
   const w = wasmGemm();
 
-  it('is available in Node (SIMD128), validates, and can be switched off with NN_WASM=0', () => {
-    expect(WebAssembly.validate(gemmWasmBytes())).toBe(true);
+  it('is available in Node (SIMD128, shared memory) and both builds validate', () => {
+    expect(WebAssembly.validate(decodeBase64(GEMM_WASM_BASE64))).toBe(true);
+    expect(WebAssembly.validate(decodeBase64(GEMM_WASM_SHARED_BASE64))).toBe(true);
     expect(w).not.toBeNull();
-    expect(wasmAllowed({})).toBe(true);
-    expect(wasmAllowed({ NN_WASM: '1' })).toBe(true);
-    expect(wasmAllowed({ NN_WASM: '0' })).toBe(false);
-    expect(wasmAllowed({ NN_WASM: 'off' })).toBe(false);
-    expect(wasmAllowed(undefined)).toBe(true);
+    expect(w!.shared).toBe(true);
+    expect(gemmWasmModule()!.memory).toBe(w!.memory);
   });
 
-  // Odd sizes around the 4×8 micro-tile, the KC = 256 depth block, the MC = 96 row block and the
-  // NC = 2048 column block, and the matrix-vector shapes (m = 1, n = 1).
-  const sizes: [number, number, number][] = [
-    [2, 1, 2], [3, 5, 7], [5, 3, 9], [4, 8, 8], [13, 17, 11], [37, 53, 29], [97, 300, 33], [7, 513, 45], [9, 20, 2055],
-    [1, 9, 6], [1, 300, 70], [5, 9, 1], [70, 300, 1], [1, 1, 1],
+  // Both builds: the shared-memory one (Node, worker threads) and the one owning its memory (browsers).
+  const builds: [string, () => WasmGemm][] = [
+    ['shared-memory build', () => wasmGemm()!],
+    ['own-memory build', () => instantiateGemmWasm(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), null, 0)],
   ];
-  const flags = [[false, false], [true, false], [false, true], [true, true]] as const;
-  for (const [m, k, n] of sizes)
-    for (const [tA, tB] of flags)
-      it(`matches the float64 product: m=${m} k=${k} n=${n} transposeA=${tA} transposeB=${tB}`, () => {
-        const { job: j, aLen, bLen } = job(m, k, n, tA, tB);
-        const a = values(aLen, m * 31 + k);
-        const b = values(bLen, n * 17 + k);
-        const c = runWasm(w!, j, a, b, m * n);
-        expectProduct(c, j, a, b);
-        // Same answer as the TypeScript reference within float32 rounding.
-        const ref = runTs(j, a, b, m * n);
-        for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!)).toBeLessThan(1e-5 * Math.sqrt(k));
+  for (const [label, make] of builds)
+    describe(label, () => {
+      const w = make();
+      // Odd sizes around the 4×8 micro-tile, the KC = 256 depth block, the MC = 96 row block and the
+      // NC = 1024 column block, and the matrix-vector shapes (m = 1, n = 1).
+      const sizes: [number, number, number][] = [
+        [2, 1, 2], [3, 5, 7], [5, 3, 9], [4, 8, 8], [13, 17, 11], [37, 53, 29], [97, 300, 33], [7, 513, 45], [9, 20, 2055],
+        [1, 9, 6], [1, 300, 70], [5, 9, 1], [70, 300, 1], [1, 1, 1],
+      ];
+      const flags = [[false, false], [true, false], [false, true], [true, true]] as const;
+      for (const [m, k, n] of sizes)
+        for (const [tA, tB] of flags)
+          it(`matches the float64 product: m=${m} k=${k} n=${n} transposeA=${tA} transposeB=${tB}`, () => {
+            const { job: j, aLen, bLen } = job(m, k, n, tA, tB);
+            const a = values(aLen, m * 31 + k);
+            const b = values(bLen, n * 17 + k);
+            const c = runWasm(w, j, a, b, m * n);
+            expectProduct(c, j, a, b);
+            // Same answer as the TypeScript reference within float32 rounding.
+            const ref = runTs(j, a, b, m * n);
+            for (let i = 0; i < c.length; i++) expect(Math.abs(c[i]! - ref[i]!)).toBeLessThan(1e-5 * Math.sqrt(k));
+          });
+
+      it('reads padded rows (strides that are not the matrix width): packed, dot and scalar matrix-vector paths', () => {
+        for (const [m, k, n, tA, tB] of [[11, 19, 13, false, false], [11, 19, 13, true, true], [1, 19, 13, false, true], [1, 19, 13, true, false], [11, 19, 1, true, true]] as const) {
+          const { job: j, aLen, bLen } = job(m, k, n, tA, tB, 3);
+          const a = values(aLen, 3);
+          const b = values(bLen, 4);
+          expectProduct(runWasm(w, j, a, b, m * n), j, a, b);
+        }
       });
 
-  it('reads padded rows (strides that are not the matrix width): packed, dot and scalar matrix-vector paths', () => {
-    for (const [m, k, n, tA, tB] of [[11, 19, 13, false, false], [11, 19, 13, true, true], [1, 19, 13, false, true], [1, 19, 13, true, false], [11, 19, 1, true, true]] as const) {
-      const { job: j, aLen, bLen } = job(m, k, n, tA, tB, 3);
-      const a = values(aLen, 3);
-      const b = values(bLen, 4);
-      expectProduct(runWasm(w!, j, a, b, m * n), j, a, b);
-    }
-  });
+      it('runs batched tasks with operand offsets into an output block with ldc > n, leaving the rest untouched', () => {
+        const m = 6, k = 10, n = 9, ldc = 20;
+        const a = values(3 * m * k, 5);
+        const b = values(2 * k * n, 6);
+        // Three products written side by side into rows of width ldc: columns [0, 9) and [10, 19) of rows 0..5 and 6..11.
+        const j: GemmJob = {
+          k, ldc, aRowStride: k, aColStride: 1, bRowStride: n, bColStride: 1,
+          tasks: [m, n, 0, 0, 0, m, n, m * k, k * n, 10, m, n, 2 * m * k, 0, m * ldc],
+        };
+        const c = runWasm(w, j, a, b, 2 * m * ldc);
+        for (let t = 0; t < 3; t++) expectProduct(c, { ...j, tasks: j.tasks.slice(5 * t, 5 * t + 5) }, a, b);
+        for (let i = 0; i < 2 * m; i++) expect(c[i * ldc + 19]).toBe(0);
+        for (let i = m; i < 2 * m; i++) for (let q = 10; q < 19; q++) expect(c[i * ldc + q]).toBe(0);
+      });
 
-  it('runs batched tasks with operand offsets into an output block with ldc > n, leaving the rest untouched', () => {
-    const m = 6, k = 10, n = 9, ldc = 20;
-    const a = values(3 * m * k, 5);
-    const b = values(2 * k * n, 6);
-    // Three products written side by side into rows of width ldc: columns [0, 9) and [10, 19) of rows 0..5 and 6..11.
-    const j: GemmJob = {
-      k, ldc, aRowStride: k, aColStride: 1, bRowStride: n, bColStride: 1,
-      tasks: [m, n, 0, 0, 0, m, n, m * k, k * n, 10, m, n, 2 * m * k, 0, m * ldc],
-    };
-    const c = runWasm(w!, j, a, b, 2 * m * ldc);
-    for (let t = 0; t < 3; t++) expectProduct(c, { ...j, tasks: j.tasks.slice(5 * t, 5 * t + 5) }, a, b);
-    for (let i = 0; i < 2 * m; i++) expect(c[i * ldc + 19]).toBe(0);
-    for (let i = m; i < 2 * m; i++) for (let q = 10; q < 19; q++) expect(c[i * ldc + q]).toBe(0);
-  });
+      it('k = 0 and empty tasks give zeros', () => {
+        const { job: j } = job(3, 0, 5, false, false);
+        expect(Array.from(runWasm(w, j, new Float32Array(0), new Float32Array(0), 15))).toEqual(new Array(15).fill(0));
+        const empty: GemmJob = { ...j, k: 4, tasks: [0, 5, 0, 0, 0] };
+        expect(runWasm(w, empty, new Float32Array(0), values(20, 1), 0).length).toBe(0);
+      });
 
-  it('k = 0 and empty tasks give zeros', () => {
-    const { job: j } = job(3, 0, 5, false, false);
-    expect(Array.from(runWasm(w!, j, new Float32Array(0), new Float32Array(0), 15))).toEqual(new Array(15).fill(0));
-    const empty: GemmJob = { ...j, k: 4, tasks: [0, 5, 0, 0, 0] };
-    expect(runWasm(w!, empty, new Float32Array(0), values(20, 1), 0).length).toBe(0);
-  });
-
-  it('propagates NaN and infinities exactly as the TypeScript kernel does (edge tiles included)', () => {
-    for (const [m, k, n, tA, tB] of [[7, 12, 11, false, false], [7, 12, 11, true, true], [1, 12, 11, false, false], [7, 12, 1, true, false]] as const) {
-      const { job: j, aLen, bLen } = job(m, k, n, tA, tB);
-      const a = values(aLen, 9);
-      const b = values(bLen, 10);
-      const A = (i: number, p: number) => i * j.aRowStride + p * j.aColStride;
-      const B = (p: number, q: number) => p * j.bRowStride + q * j.bColStride;
-      a[A(m - 1, 2)] = Number.NaN; // last row of C: NaN
-      b[B(5, n - 1)] = Number.POSITIVE_INFINITY; // last column: ±inf (sign of A[i, 5])...
-      a[A(0, 5)] = 0; // ...except C[0, n-1] = 0·inf = NaN
-      b[B(7, 0)] = Number.NEGATIVE_INFINITY;
-      b[B(8, 0)] = Number.POSITIVE_INFINITY; // column 0: -inf·A[i,7] + inf·A[i,8] — inf or NaN by the signs
-      const c = runWasm(w!, j, a, b, m * n);
-      const ref = runTs(j, a, b, m * n);
-      let nonFinite = 0;
-      for (let i = 0; i < c.length; i++) {
-        if (Number.isFinite(ref[i]!)) expect(Math.abs(c[i]! - ref[i]!)).toBeLessThan(1e-5);
-        else {
-          expect(c[i]).toBe(ref[i]); // toBe uses Object.is: NaN matches NaN, +inf and -inf differ
-          nonFinite++;
+      it('propagates NaN and infinities exactly as the TypeScript kernel does (edge tiles included)', () => {
+        for (const [m, k, n, tA, tB] of [[7, 12, 11, false, false], [7, 12, 11, true, true], [1, 12, 11, false, false], [7, 12, 1, true, false]] as const) {
+          const { job: j, aLen, bLen } = job(m, k, n, tA, tB);
+          const a = values(aLen, 9);
+          const b = values(bLen, 10);
+          const A = (i: number, p: number) => i * j.aRowStride + p * j.aColStride;
+          const B = (p: number, q: number) => p * j.bRowStride + q * j.bColStride;
+          a[A(m - 1, 2)] = Number.NaN; // last row of C: NaN
+          b[B(5, n - 1)] = Number.POSITIVE_INFINITY; // last column: ±inf (sign of A[i, 5])...
+          a[A(0, 5)] = 0; // ...except C[0, n-1] = 0·inf = NaN
+          b[B(7, 0)] = Number.NEGATIVE_INFINITY;
+          b[B(8, 0)] = Number.POSITIVE_INFINITY; // column 0: -inf·A[i,7] + inf·A[i,8] — inf or NaN by the signs
+          const c = runWasm(w, j, a, b, m * n);
+          const ref = runTs(j, a, b, m * n);
+          let nonFinite = 0;
+          for (let i = 0; i < c.length; i++) {
+            if (Number.isFinite(ref[i]!)) expect(Math.abs(c[i]! - ref[i]!)).toBeLessThan(1e-5);
+            else {
+              expect(c[i]).toBe(ref[i]); // toBe uses Object.is: NaN matches NaN, +inf and -inf differ
+              nonFinite++;
+            }
+          }
+          expect(nonFinite).toBeGreaterThanOrEqual(n);
+          if (m > 1) expect(Number.isNaN(c[0 * n + n - 1]!)).toBe(true);
         }
-      }
-      expect(nonFinite).toBeGreaterThanOrEqual(n);
-      if (m > 1) expect(Number.isNaN(c[0 * n + n - 1]!)).toBe(true);
-    }
-  });
+      });
 
-  it('grows its memory for larger operands and keeps working at smaller ones', () => {
-    const before = w!.exports.memory.buffer.byteLength;
-    for (const s of [300, 40, 310]) {
-      const { job: j, aLen, bLen } = job(s, 70, s, false, false);
-      const a = values(aLen, s);
-      const b = values(bLen, s + 1);
-      expectProduct(runWasm(w!, j, a, b, s * s), j, a, b);
-    }
-    expect(w!.exports.memory.buffer.byteLength).toBeGreaterThanOrEqual(Math.max(before, 4 * (310 * 70 * 2 + 310 * 310)));
+      it('grows its memory for larger operands and keeps working at smaller ones', () => {
+        const before = w.exports.memory.buffer.byteLength;
+        for (const s of [300, 40, 310]) {
+          const { job: j, aLen, bLen } = job(s, 70, s, false, false);
+          const a = values(aLen, s);
+          const b = values(bLen, s + 1);
+          expectProduct(runWasm(w, j, a, b, s * s), j, a, b);
+        }
+        expect(w.exports.memory.buffer.byteLength).toBeGreaterThanOrEqual(Math.max(before, 4 * (310 * 70 * 2 + 310 * 310)));
+      });
+    });
+
+  it('threads on one shared memory: an instance in scratch slot 1 computes the same bits as slot 0', () => {
+    const m = gemmWasmModule()!;
+    const other = instantiateGemmWasm(m.module, m.memory, 1);
+    expect(other.scratch).toBeGreaterThan(w!.scratch);
+    const { job: j, aLen, bLen } = job(45, 300, 70, true, false);
+    const a = values(aLen, 11);
+    const b = values(bLen, 12);
+    expect(loadWasmGemmOperands(w!, 2, a, b, 45 * 70)).toBe(true);
+    Object.assign(other, { a: w!.a, b: w!.b, c: w!.c });
+    runWasmGemmTasks(other, j);
+    const viaSlot1 = wasmGemmOutput(other, 45 * 70);
+    expect(viaSlot1).toEqual(runWasm(w!, j, a, b, 45 * 70));
+    expectProduct(viaSlot1, j, a, b);
   });
 
   it('declines operands beyond 2 GiB instead of growing', () => {
     const huge = { length: 2 ** 29 } as Float32Array;
-    expect(loadWasmGemmOperands(w!, huge, new Float32Array(4), 4)).toBe(false);
+    expect(loadWasmGemmOperands(w!, 1, huge, new Float32Array(4), 4)).toBe(false);
   });
 });
 

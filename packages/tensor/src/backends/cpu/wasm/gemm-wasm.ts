@@ -5,8 +5,7 @@
  * Loading (`wasmGemm`): skipped when the environment variable `NN_WASM` is `0` (the TypeScript GEMM then runs
  * everywhere); otherwise the bytes are checked with `WebAssembly.validate` — the module itself is the feature
  * probe, so an engine without SIMD128 (or without WebAssembly) falls back to TypeScript — and compiled
- * synchronously. Browsers refuse synchronous compiles of large modules on the main thread; there it is compiled
- * asynchronously instead and matmuls use TypeScript until it is ready.
+ * (load.ts: synchronously, or asynchronously on a browser's main thread, using TypeScript until it is ready).
  *
  * Two builds of the same source: where shared memory is available (Node; cross-origin-isolated pages) the one
  * that imports a shared `WebAssembly.Memory`, so worker threads instantiate it on the same memory and work on
@@ -22,6 +21,7 @@
  */
 import type { GemmJob } from '../kernels/matmul-blocked.js';
 import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from './gemm-wasm.generated.js';
+import { compileWasm, decodeBase64, wasmEnabled } from './load.js';
 
 /** What assembly/gemm.ts exports. Addresses are byte offsets into linear memory; strides count elements. */
 export interface GemmWasmExports {
@@ -125,20 +125,6 @@ export function wasmGemmOutput(w: WasmGemm, cLen: number): Float32Array {
   return new Float32Array(w.memory.buffer, w.c, cLen).slice();
 }
 
-/** Whether the environment allows the WebAssembly kernels: `NN_WASM=0` (or `false`, `off`) turns them off. */
-export function wasmAllowed(env: Record<string, string | undefined> | undefined): boolean {
-  const v = env?.NN_WASM?.trim().toLowerCase();
-  return !(v === '0' || v === 'false' || v === 'off');
-}
-
-/** A module's bytes, decoded from base64. */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const chars = atob(text);
-  const bytes = new Uint8Array(chars.length);
-  for (let i = 0; i < chars.length; i++) bytes[i] = chars.charCodeAt(i);
-  return bytes;
-}
-
 /** The shared build's memory limits: its import declares at most 2 GiB (scripts/build-wasm.mjs). */
 const SHARED_MEMORY = { initial: 1, maximum: 32768, shared: true } as const;
 
@@ -159,8 +145,7 @@ let mainInstance: WasmGemm | null = null;
 export function gemmWasmModule(): GemmWasmModule | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (!wasmAllowed(env) || typeof WebAssembly !== 'object') return null;
+  if (!wasmEnabled()) return null;
   let memory: WebAssembly.Memory | null = null;
   try {
     if (typeof SharedArrayBuffer === 'function') memory = new WebAssembly.Memory(SHARED_MEMORY);
@@ -169,19 +154,10 @@ export function gemmWasmModule(): GemmWasmModule | null {
   }
   // The shared build also needs the threads feature; an engine without it still runs the other one.
   const builds = memory ? [{ text: GEMM_WASM_SHARED_BASE64, memory }, { text: GEMM_WASM_BASE64, memory: null }] : [{ text: GEMM_WASM_BASE64, memory: null }];
-  for (const { text, memory: mem } of builds) {
-    const bytes = decodeBase64(text);
-    if (!WebAssembly.validate(bytes)) continue;
-    try {
-      loaded = { module: new WebAssembly.Module(bytes), memory: mem };
-    } catch {
-      WebAssembly.compile(bytes).then(
-        (module) => void (loaded = { module, memory: mem }),
-        () => undefined,
-      );
-    }
-    break;
-  }
+  const build = builds.map((b) => ({ ...b, bytes: decodeBase64(b.text) })).find((b) => WebAssembly.validate(b.bytes));
+  if (!build) return null;
+  const module = compileWasm(build.bytes, (m) => void (loaded = { module: m, memory: build.memory }));
+  if (module) loaded = { module, memory: build.memory };
   return loaded;
 }
 
