@@ -71,7 +71,7 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   say(`model ${describeMlp(mlp)} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}`);
   say(
     `${o.optimizer} lr ${o.lr} weight decay ${o.weightDecay}, ${warmupSteps} warmup steps then cosine decay, clip ${o.clip}, ` +
-      `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${o.epochs} epochs of ${loader.length} steps`,
+      `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'} of ${loader.length} steps`,
   );
 
   try {

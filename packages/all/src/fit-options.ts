@@ -27,7 +27,9 @@ export interface FitModel extends ModelLike {
 
 /**
  * The training data: an iterable over one epoch of `[input, target]` batches per iteration (a DataLoader).
- * `length` (batches per epoch) drives the progress bar; `stateDict`/`loadStateDict` are needed for checkpoints.
+ * Each batch must be fresh tensors, which fit disposes once used — as a DataLoader makes them (to train on
+ * fixed tensors, wrap them in a `DataLoader` over a `TensorDataset`). `length` (batches per epoch) drives the
+ * progress bar; `stateDict`/`loadStateDict` are needed for checkpoints.
  */
 export interface FitLoader extends Iterable<Batch> {
   readonly length?: number;

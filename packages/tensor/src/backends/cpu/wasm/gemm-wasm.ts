@@ -43,7 +43,7 @@ export interface WasmGemm extends GemmLayout {
   memory: WebAssembly.Memory;
   /** Whether `memory` is shared (the build that worker threads can instantiate on the same memory). */
   shared: boolean;
-  /** Byte address of this thread's scratch area: slot `slot` of the areas at the start of memory. */
+  /** Byte address of this thread's scratch area (one per thread at the start of memory; see instantiateGemmWasm). */
   scratch: number;
 }
 
