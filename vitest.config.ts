@@ -21,6 +21,8 @@ if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAM
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The CPU backend's WebAssembly kernels are generated from source (packages/tensor/scripts/build-wasm.mjs).
+    globalSetup: ['packages/tensor/scripts/ensure-wasm.mjs'],
     include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',

@@ -11,7 +11,7 @@
  *
  * Usage: `node scripts/build-wasm.mjs` (from anywhere). Prints one line per module.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -83,7 +83,10 @@ export async function buildWasm() {
     const text = `${lines.join('\n')}\n`;
     const path = `${root}${output}`;
     const old = await readFile(path, 'utf8').catch(() => null);
+    // Unchanged output is not rewritten (no needless rebuilds downstream) but is touched, so ensure-wasm.mjs
+    // sees it as newer than its sources.
     if (old !== text) await writeFile(path, text);
+    else await utimes(path, new Date(), new Date());
     const ms = Math.round(performance.now() - started);
     console.log(`build-wasm: ${output} (${sizes.join(' + ')} bytes, ${ms} ms${old === text ? ', unchanged' : ''})`);
   }
