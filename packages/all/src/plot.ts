@@ -107,6 +107,12 @@ function drawPanel(p: Panel, xs: number[], x0: number, y0: number, w: number, h:
   parts.push(`<text class="x-label" x="${num(left + pw / 2)}" y="${num(top + ph + 32)}" text-anchor="middle">epoch</text>`);
   parts.push(`<rect class="frame" x="${num(left)}" y="${num(top)}" width="${num(pw)}" height="${num(ph)}" fill="none" stroke="#333"/>`);
 
+  // The legend goes in the right-hand corner away from where the curves end (bottom right for rising accuracy).
+  const ends = p.series.map((s) => s.values.findLast((v) => Number.isFinite(v) && (!log || v > 0))).filter((v) => v !== undefined);
+  const high = ends.length > 0 && ends.reduce((a, v) => a + ys.unit(v), 0) / ends.length > 0.5;
+  const lx = left + pw - 110;
+  const ly0 = high ? top + ph - 12 - 16 * (p.series.length - 1) : top + 12;
+  parts.push(`<rect class="legend" x="${num(lx - 6)}" y="${num(ly0 - 9)}" width="104" height="${16 * p.series.length + 2}" fill="white" fill-opacity="0.85"/>`);
   p.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     for (const seg of segments(xs, s.values, fx, fy, log)) {
@@ -114,8 +120,10 @@ function drawPanel(p: Panel, xs: number[], x0: number, y0: number, w: number, h:
       parts.push(`<polyline class="series" data-key="${escapeXml(s.key)}" fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>`);
       if (xs.length <= 60) for (const [x, y] of seg) parts.push(`<circle cx="${num(x)}" cy="${num(y)}" r="2.5" fill="${color}"/>`);
     }
-    const ly = top + 12 + 16 * i;
-    const lx = left + pw - 110;
+  });
+  p.series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length]!;
+    const ly = ly0 + 16 * i;
     parts.push(`<g class="legend-item"><line x1="${num(lx)}" x2="${num(lx + 18)}" y1="${num(ly)}" y2="${num(ly)}" stroke="${color}" stroke-width="2"/>`);
     parts.push(`<text x="${num(lx + 24)}" y="${num(ly)}" dominant-baseline="middle">${escapeXml(s.key)}</text></g>`);
   });

@@ -28,13 +28,15 @@ describe('Progress', () => {
       clock.advance(60);
       if (p.wantsRefresh(b, 4)) p.batch(1, b, 4, 32 * b, { loss: 1 / b });
     }
+    p.trainEnd();
+    clock.advance(160); // validation: in the epoch's time, not in samples/s
     p.epochEnd(1, 4, 128, { epoch: 1, loss: 0.25, lr: 0.1 });
     const draws = out.text.split('\r').slice(1);
     expect(draws).toEqual([
       'epoch 1/3  [=====>              ] 1/4  loss 1.0000  533 samples/s  ETA 0.2s',
       'epoch 1/3  [===============>    ] 3/4  loss 0.3333  533 samples/s  ETA 0.1s',
       `epoch 1/3  [====================] 4/4  loss 0.2500  533 samples/s${' '.repeat(10)}`, // padded over the ETA
-      'epoch 1/3  4 batches  loss 0.2500  lr 1.00e-1  0.2s  533 samples/s\n',
+      'epoch 1/3  4 batches  loss 0.2500  lr 1.00e-1  0.4s  533 samples/s\n',
     ]);
   });
 

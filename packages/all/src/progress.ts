@@ -50,6 +50,7 @@ export class Progress {
   readonly #refreshMs: number;
   readonly #now: () => number;
   #epochStart = 0;
+  #trainEnd: number | null = null;
   #lastDraw = -Infinity;
   #drawn = 0;
 
@@ -81,7 +82,13 @@ export class Progress {
 
   epochStart(): void {
     this.#epochStart = this.#now();
+    this.#trainEnd = null;
     this.#lastDraw = -Infinity;
+  }
+
+  /** Marks the end of the epoch's training steps (before validation), which samples/s is measured over. */
+  trainEnd(): void {
+    this.#trainEnd = this.#now();
   }
 
   /** Whether `batch` should redraw the bar now; when true, call `batch` with the running values. */
@@ -106,11 +113,13 @@ export class Progress {
     this.#draw(`${this.#label(epoch)}  ${bar}  ${formatLogs(values)}${rate}${eta}`, false);
   }
 
-  /** The epoch's summary line, replacing the bar. */
+  /** The epoch's summary line, replacing the bar: the epoch's time (validation included) and training samples/s. */
   epochEnd(epoch: number, batches: number, samples: number, logs: Record<string, number>): void {
     if (this.#mode === 'off') return;
-    const elapsed = (this.#now() - this.#epochStart) / 1000;
-    const rate = elapsed > 0 ? `  ${Math.round(samples / elapsed)} samples/s` : '';
+    const now = this.#now();
+    const elapsed = (now - this.#epochStart) / 1000;
+    const training = ((this.#trainEnd ?? now) - this.#epochStart) / 1000;
+    const rate = training > 0 ? `  ${Math.round(samples / training)} samples/s` : '';
     const line = `${this.#label(epoch)}  ${batches} batches  ${formatLogs(logs)}  ${formatSeconds(elapsed)}${rate}`;
     if (this.#mode === 'bar') this.#draw(line, true);
     else this.#out.write(`${line}\n`);

@@ -18,6 +18,7 @@ export type {
   StateKind,
   StateSpec,
 } from './state-dict.js';
+export { encodeValues, decodeValue } from './state-dict.js';
 export type { Check, HyperSpec } from './hyper.js';
 export { SGD, type SGDHyper, type SGDOptions, type SGDState } from './sgd.js';
 export { Adam, type AdamHyper, type AdamOptions, type AdamState } from './adam.js';

@@ -31,6 +31,7 @@ export interface OptimizerStateDict {
 export type StateKind = 'tensor' | 'tensor?' | 'number';
 export type StateSpec = Readonly<Record<string, StateKind>>;
 
+/** The JSON-safe form of float elements: numbers, with NaN, ±Infinity and -0 as strings. */
 export function encodeValues(values: ArrayLike<number>): EncodedNumber[] {
   const out: EncodedNumber[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -42,6 +43,12 @@ export function encodeValues(values: ArrayLike<number>): EncodedNumber[] {
 }
 
 const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+
+/** The inverse of `encodeValues` for one element; undefined for anything `encodeValues` never writes. */
+export function decodeValue(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && v in SPECIAL ? SPECIAL[v] : undefined;
+}
 
 /**
  * Validates a serialized tensor against the parameter it belongs to and returns its elements.
@@ -61,10 +68,9 @@ export function decodeTensor(op: string, where: string, value: unknown, shape: r
   if (t.data.length !== n) throw new Error(`${op}: ${where}.data has ${t.data.length} elements, shape ${fmtShape(shape)} needs ${n}`);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const v: unknown = t.data[i];
-    if (typeof v === 'number') out[i] = v;
-    else if (typeof v === 'string' && v in SPECIAL) out[i] = SPECIAL[v]!;
-    else throw new Error(`${op}: ${where}.data[${i}] must be a number or one of 'NaN', 'Infinity', '-Infinity', '-0', got ${fmt(v)}`);
+    const v = decodeValue(t.data[i]);
+    if (v !== undefined) out[i] = v;
+    else throw new Error(`${op}: ${where}.data[${i}] must be a number or one of 'NaN', 'Infinity', '-Infinity', '-0', got ${fmt(t.data[i])}`);
   }
   return out;
 }

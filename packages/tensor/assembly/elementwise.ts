@@ -1,13 +1,40 @@
 /**
- * Float32 elementwise arithmetic and row sums in WebAssembly SIMD (AssemblyScript), for the CPU backend's
- * hottest memory-bound kernels. The caller (src/backends/cpu/wasm/elementwise-wasm.ts) copies operands into
- * linear memory a block at a time (so they stay in cache between the copy, the loop and the copy out) and
- * grows the memory; this module allocates nothing (runtime stub). Pointers are byte addresses.
+ * Float32 elementwise kernels and row sums in WebAssembly SIMD (AssemblyScript), for the CPU backend's hottest
+ * memory-bound kernels. The caller (src/backends/cpu/wasm/elementwise-wasm.ts) copies operands into linear
+ * memory a block at a time (so they stay in cache between the copy, the loop and the copy out) and grows the
+ * memory; this module allocates nothing (runtime stub). Pointers are byte addresses.
  *
- * Results match the TypeScript loops bit for bit for + − × ÷: a float32 operation rounds once, and JavaScript's
- * float64 operation rounded to float32 on store gives the same value (53 ≥ 2·24 + 2 bits). Sums accumulate in
- * float64 like the TypeScript Sum kernel, but in another order, so they may differ in the last float32 bit.
+ * Each export takes an op code (the constants below; elementwise-wasm.ts holds the same table) and switches
+ * once, outside the loop: every case inlines a loop template with a constant op, which the optimizer folds, so
+ * each op gets its own straight SIMD loop.
+ *
+ * Results match the TypeScript loops bit for bit: a float32 + − × ÷ or √ rounds once, and JavaScript's float64
+ * operation rounded to float32 on store gives the same value (53 ≥ 2·24 + 2 bits); max/min, comparisons, abs,
+ * neg, relu and select are exact. Sums accumulate in float64 like the TypeScript Sum kernel, but in another
+ * order, so they may differ in the last float32 bit.
  */
+
+// Binary ops (float32 result).
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const MAX = 4;
+const MIN = 5;
+// Comparisons (0/1 byte result).
+const EQ = 0;
+const NE = 1;
+const LT = 2;
+const LE = 3;
+const GT = 4;
+const GE = 5;
+// Unary ops.
+const NEG = 0;
+const ABS = 1;
+const SQRT = 2;
+const RELU = 3;
+const SQUARE = 4;
+const RECIPROCAL = 5;
 
 /** First free byte after this module's static data: the caller's layout starts here. */
 export function heapBase(): usize {
@@ -20,49 +47,215 @@ export function heapBase(): usize {
   return <usize>i << 2;
 }
 
-/** o[i] = a[i] + b[i] for i < n. */
-export function add(a: usize, b: usize, o: usize, n: i32): void {
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const p = at(i);
-    v128.store(o + p, f32x4.add(v128.load(a + p), v128.load(b + p)));
-    v128.store(o + p, f32x4.add(v128.load(a + p, 16), v128.load(b + p, 16)), 16);
-  }
-  for (; i < n; i++) store<f32>(o + at(i), load<f32>(a + at(i)) + load<f32>(b + at(i)));
+// ---- binary: o[i] = a[i] ⊕ b[i], with either side possibly a scalar ----
+
+// @ts-ignore: decorator
+@inline function binV(op: i32, x: v128, y: v128): v128 {
+  // Wasm's f32x4.max/min give NaN when either lane is NaN and order -0 < +0, as Math.max/min do.
+  return op == ADD ? f32x4.add(x, y) : op == SUB ? f32x4.sub(x, y) : op == MUL ? f32x4.mul(x, y)
+    : op == DIV ? f32x4.div(x, y) : op == MAX ? f32x4.max(x, y) : f32x4.min(x, y);
 }
 
-/** o[i] = a[i] − b[i] for i < n. */
-export function sub(a: usize, b: usize, o: usize, n: i32): void {
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const p = at(i);
-    v128.store(o + p, f32x4.sub(v128.load(a + p), v128.load(b + p)));
-    v128.store(o + p, f32x4.sub(v128.load(a + p, 16), v128.load(b + p, 16)), 16);
-  }
-  for (; i < n; i++) store<f32>(o + at(i), load<f32>(a + at(i)) - load<f32>(b + at(i)));
+// @ts-ignore: decorator
+@inline function binS(op: i32, x: f32, y: f32): f32 {
+  return op == ADD ? x + y : op == SUB ? x - y : op == MUL ? x * y : op == DIV ? x / y : op == MAX ? max(x, y) : min(x, y);
 }
 
-/** o[i] = a[i] · b[i] for i < n. */
-export function mul(a: usize, b: usize, o: usize, n: i32): void {
+/** Vector ⊕ vector. */
+// @ts-ignore: decorator
+@inline function binaryVV(op: i32, a: usize, b: usize, o: usize, n: i32): void {
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const p = at(i);
-    v128.store(o + p, f32x4.mul(v128.load(a + p), v128.load(b + p)));
-    v128.store(o + p, f32x4.mul(v128.load(a + p, 16), v128.load(b + p, 16)), 16);
+    v128.store(o + p, binV(op, v128.load(a + p), v128.load(b + p)));
+    v128.store(o + p, binV(op, v128.load(a + p, 16), v128.load(b + p, 16)), 16);
   }
-  for (; i < n; i++) store<f32>(o + at(i), load<f32>(a + at(i)) * load<f32>(b + at(i)));
+  for (; i < n; i++) store<f32>(o + at(i), binS(op, load<f32>(a + at(i)), load<f32>(b + at(i))));
 }
 
-/** o[i] = a[i] / b[i] for i < n. */
-export function div(a: usize, b: usize, o: usize, n: i32): void {
+/** Vector ⊕ scalar (`left` false) or scalar ⊕ vector (`left` true). */
+// @ts-ignore: decorator
+@inline function binaryVS(op: i32, left: bool, a: usize, s: f32, o: usize, n: i32): void {
+  const v = f32x4.splat(s);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const p = at(i);
-    v128.store(o + p, f32x4.div(v128.load(a + p), v128.load(b + p)));
-    v128.store(o + p, f32x4.div(v128.load(a + p, 16), v128.load(b + p, 16)), 16);
+    const x = v128.load(a + p);
+    const y = v128.load(a + p, 16);
+    v128.store(o + p, left ? binV(op, v, x) : binV(op, x, v));
+    v128.store(o + p, left ? binV(op, v, y) : binV(op, y, v), 16);
   }
-  for (; i < n; i++) store<f32>(o + at(i), load<f32>(a + at(i)) / load<f32>(b + at(i)));
+  for (; i < n; i++) {
+    const x = load<f32>(a + at(i));
+    store<f32>(o + at(i), left ? binS(op, s, x) : binS(op, x, s));
+  }
 }
+
+/** o[i] = a[i] ⊕ b[i] for i < n. */
+export function binary(op: i32, a: usize, b: usize, o: usize, n: i32): void {
+  switch (op) {
+    case ADD: binaryVV(ADD, a, b, o, n); break;
+    case SUB: binaryVV(SUB, a, b, o, n); break;
+    case MUL: binaryVV(MUL, a, b, o, n); break;
+    case DIV: binaryVV(DIV, a, b, o, n); break;
+    case MAX: binaryVV(MAX, a, b, o, n); break;
+    default: binaryVV(MIN, a, b, o, n);
+  }
+}
+
+/** o[i] = a[i] ⊕ s for i < n. */
+export function binaryScalarRight(op: i32, a: usize, s: f32, o: usize, n: i32): void {
+  switch (op) {
+    case ADD: binaryVS(ADD, false, a, s, o, n); break;
+    case SUB: binaryVS(SUB, false, a, s, o, n); break;
+    case MUL: binaryVS(MUL, false, a, s, o, n); break;
+    case DIV: binaryVS(DIV, false, a, s, o, n); break;
+    case MAX: binaryVS(MAX, false, a, s, o, n); break;
+    default: binaryVS(MIN, false, a, s, o, n);
+  }
+}
+
+/** o[i] = s ⊕ b[i] for i < n (only the ops that do not commute need it). */
+export function binaryScalarLeft(op: i32, s: f32, b: usize, o: usize, n: i32): void {
+  if (op == SUB) binaryVS(SUB, true, b, s, o, n);
+  else binaryVS(DIV, true, b, s, o, n);
+}
+
+// ---- comparisons: o[i] = a[i] ⊲ b[i] as a 0/1 byte ----
+
+// @ts-ignore: decorator
+@inline function cmpV(op: i32, x: v128, y: v128): v128 {
+  return op == EQ ? f32x4.eq(x, y) : op == NE ? f32x4.ne(x, y) : op == LT ? f32x4.lt(x, y)
+    : op == LE ? f32x4.le(x, y) : op == GT ? f32x4.gt(x, y) : f32x4.ge(x, y);
+}
+
+// @ts-ignore: decorator
+@inline function cmpS(op: i32, x: f32, y: f32): u8 {
+  return <u8>(op == EQ ? x == y : op == NE ? x != y : op == LT ? x < y : op == LE ? x <= y : op == GT ? x > y : x >= y);
+}
+
+/** Vector ⊲ vector (`scalar` false) or vector ⊲ s: sixteen lanes of all-ones/zero masks narrowed to bytes and masked to 0/1. */
+// @ts-ignore: decorator
+@inline function compareLoop(op: i32, scalar: bool, a: usize, b: usize, s: f32, o: usize, n: i32): void {
+  const v = f32x4.splat(s);
+  const one = i8x16.splat(1);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = at(i);
+    const m0 = cmpV(op, v128.load(a + p), scalar ? v : v128.load(b + p));
+    const m1 = cmpV(op, v128.load(a + p, 16), scalar ? v : v128.load(b + p, 16));
+    const m2 = cmpV(op, v128.load(a + p, 32), scalar ? v : v128.load(b + p, 32));
+    const m3 = cmpV(op, v128.load(a + p, 48), scalar ? v : v128.load(b + p, 48));
+    const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
+    v128.store(o + <usize>i, v128.and(bytes, one));
+  }
+  for (; i < n; i++) store<u8>(o + <usize>i, cmpS(op, load<f32>(a + at(i)), scalar ? s : load<f32>(b + at(i))));
+}
+
+/** o[i] = a[i] ⊲ b[i] (0 or 1) for i < n; o is a byte array. NaN compares false except in NE. */
+export function compare(op: i32, a: usize, b: usize, o: usize, n: i32): void {
+  switch (op) {
+    case EQ: compareLoop(EQ, false, a, b, 0, o, n); break;
+    case NE: compareLoop(NE, false, a, b, 0, o, n); break;
+    case LT: compareLoop(LT, false, a, b, 0, o, n); break;
+    case LE: compareLoop(LE, false, a, b, 0, o, n); break;
+    case GT: compareLoop(GT, false, a, b, 0, o, n); break;
+    default: compareLoop(GE, false, a, b, 0, o, n);
+  }
+}
+
+/** o[i] = a[i] ⊲ s (0 or 1) for i < n. (s ⊲ b[i] is b[i] ⊳ s: the caller mirrors the op.) */
+export function compareScalar(op: i32, a: usize, s: f32, o: usize, n: i32): void {
+  switch (op) {
+    case EQ: compareLoop(EQ, true, a, 0, s, o, n); break;
+    case NE: compareLoop(NE, true, a, 0, s, o, n); break;
+    case LT: compareLoop(LT, true, a, 0, s, o, n); break;
+    case LE: compareLoop(LE, true, a, 0, s, o, n); break;
+    case GT: compareLoop(GT, true, a, 0, s, o, n); break;
+    default: compareLoop(GE, true, a, 0, s, o, n);
+  }
+}
+
+// ---- unary ----
+
+// @ts-ignore: decorator
+@inline function unV(op: i32, x: v128): v128 {
+  const zero = f32x4.splat(0);
+  // relu: +0 where x ≤ 0 (also for -0), x elsewhere (NaN stays NaN: NaN ≤ 0 is false).
+  return op == NEG ? f32x4.neg(x) : op == ABS ? f32x4.abs(x) : op == SQRT ? f32x4.sqrt(x)
+    : op == RELU ? v128.bitselect(zero, x, f32x4.le(x, zero)) : op == SQUARE ? f32x4.mul(x, x) : f32x4.div(f32x4.splat(1), x);
+}
+
+// @ts-ignore: decorator
+@inline function unS(op: i32, x: f32): f32 {
+  return op == NEG ? -x : op == ABS ? abs(x) : op == SQRT ? sqrt(x) : op == RELU ? (x <= 0 ? 0 : x) : op == SQUARE ? x * x : 1 / x;
+}
+
+// @ts-ignore: decorator
+@inline function unaryLoop(op: i32, x: usize, o: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = at(i);
+    v128.store(o + p, unV(op, v128.load(x + p)));
+    v128.store(o + p, unV(op, v128.load(x + p, 16)), 16);
+  }
+  for (; i < n; i++) store<f32>(o + at(i), unS(op, load<f32>(x + at(i))));
+}
+
+/** o[i] = f(x[i]) for i < n: −x, |x|, √x, max(x, 0), x², 1/x by op. */
+export function unary(op: i32, x: usize, o: usize, n: i32): void {
+  switch (op) {
+    case NEG: unaryLoop(NEG, x, o, n); break;
+    case ABS: unaryLoop(ABS, x, o, n); break;
+    case SQRT: unaryLoop(SQRT, x, o, n); break;
+    case RELU: unaryLoop(RELU, x, o, n); break;
+    case SQUARE: unaryLoop(SQUARE, x, o, n); break;
+    default: unaryLoop(RECIPROCAL, x, o, n);
+  }
+}
+
+// ---- where: o[i] = c[i] ? a[i] : b[i], c a byte array (any nonzero byte is true) ----
+
+/** a and/or b may be scalars (`sa`, `sb` splatted); four masks per sixteen condition bytes. */
+// @ts-ignore: decorator
+@inline function whereLoop(aScalar: bool, bScalar: bool, c: usize, a: usize, sa: f32, b: usize, sb: f32, o: usize, n: i32): void {
+  const va = f32x4.splat(sa);
+  const vb = f32x4.splat(sb);
+  const zero = i32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const cs = v128.load(c + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(cs);
+    const hi = i16x8.extend_high_i8x16_u(cs);
+    const p = at(i);
+    v128.store(o + p, v128.bitselect(aScalar ? va : v128.load(a + p), bScalar ? vb : v128.load(b + p), i32x4.ne(i32x4.extend_low_i16x8_u(lo), zero)));
+    v128.store(o + p, v128.bitselect(aScalar ? va : v128.load(a + p, 16), bScalar ? vb : v128.load(b + p, 16), i32x4.ne(i32x4.extend_high_i16x8_u(lo), zero)), 16);
+    v128.store(o + p, v128.bitselect(aScalar ? va : v128.load(a + p, 32), bScalar ? vb : v128.load(b + p, 32), i32x4.ne(i32x4.extend_low_i16x8_u(hi), zero)), 32);
+    v128.store(o + p, v128.bitselect(aScalar ? va : v128.load(a + p, 48), bScalar ? vb : v128.load(b + p, 48), i32x4.ne(i32x4.extend_high_i16x8_u(hi), zero)), 48);
+  }
+  for (; i < n; i++) {
+    const x = aScalar ? sa : load<f32>(a + at(i));
+    const y = bScalar ? sb : load<f32>(b + at(i));
+    store<f32>(o + at(i), load<u8>(c + <usize>i) != 0 ? x : y);
+  }
+}
+
+/** o[i] = c[i] ? a[i] : b[i] for i < n. */
+export function where(c: usize, a: usize, b: usize, o: usize, n: i32): void {
+  whereLoop(false, false, c, a, 0, b, 0, o, n);
+}
+
+/** o[i] = c[i] ? a[i] : s for i < n. */
+export function whereScalarRight(c: usize, a: usize, s: f32, o: usize, n: i32): void {
+  whereLoop(false, true, c, a, 0, 0, s, o, n);
+}
+
+/** o[i] = c[i] ? s : b[i] for i < n. */
+export function whereScalarLeft(c: usize, s: f32, b: usize, o: usize, n: i32): void {
+  whereLoop(true, false, c, 0, s, b, 0, o, n);
+}
+
+// ---- row sums ----
 
 /**
  * out[r] = Σ_{i<len} x[r·len + i] for r < rows, accumulated in float64 into the float64 array `out`: four

@@ -42,7 +42,7 @@ export function decodeElements(op: string, name: string, dtype: SafetensorsDType
     new Error(`${op}: tensor '${name}' (${dtype}) holds ${v} at index ${i}, outside the int32 range; @nn stores integers as int32`);
   switch (dtype) {
     case 'F32': {
-      if (LITTLE_ENDIAN) return { values: new Float32Array(bytes.slice().buffer), dtype: 'float32' };
+      if (LITTLE_ENDIAN) return { values: new Float32Array(copyBuffer(bytes)), dtype: 'float32' };
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, true);
       return { values: out, dtype: 'float32' };
@@ -64,7 +64,7 @@ export function decodeElements(op: string, name: string, dtype: SafetensorsDType
       return { values: new Float32Array(bits.buffer), dtype: 'float32' };
     }
     case 'I32': {
-      if (LITTLE_ENDIAN) return { values: new Int32Array(bytes.slice().buffer), dtype: 'int32' };
+      if (LITTLE_ENDIAN) return { values: new Int32Array(copyBuffer(bytes)), dtype: 'int32' };
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = dv.getInt32(4 * i, true);
       return { values: out, dtype: 'int32' };
@@ -120,4 +120,12 @@ export function encodeElements(values: TypedArray): Uint8Array {
     if (values instanceof Float32Array) dv.setFloat32(4 * i, values[i]!, true);
     else dv.setInt32(4 * i, values[i]!, true);
   return out;
+}
+
+/**
+ * A fresh ArrayBuffer holding exactly `bytes` (aligned for typed-array views). Not `bytes.slice().buffer`: a Node
+ * Buffer's `slice` shares memory, and its `.buffer` is the whole pool.
+ */
+function copyBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

@@ -38,6 +38,13 @@ describe('loadSafetensors', () => {
     const padded = new Uint8Array(bytes.byteLength + 3);
     padded.set(bytes, 3);
     expect(Array.from(loadSafetensors(padded.subarray(3)).x!.dataSync())).toEqual([1, -2]);
+    // A small Node Buffer lives at an offset in a shared pool, and its slice() does not copy.
+    const pooled = Buffer.from(bytes);
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    const xi = file({ x: f32([2], 0, 8), i: { dtype: 'I32', shape: [1], data_offsets: [8, 12] } }, [0, 0, 128, 63, 0, 0, 0, 192, 7, 0, 0, 0]);
+    const both = loadSafetensors(Buffer.from(xi));
+    expect(Array.from(both.x!.dataSync())).toEqual([1, -2]);
+    expect(Array.from(both.i!.dataSync())).toEqual([7]);
     const proto = loadSafetensors(file(null, [0, 0, 0, 0], { headerText: JSON.stringify({ p: f32([1], 0, 4) }).replace('"p"', '"__proto__"') }));
     expect(Object.keys(proto)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);

@@ -1,3 +1,4 @@
+import { sizeOf } from '../../../shape.js';
 import { rowOffsets } from './strided.js';
 
 /**
@@ -16,11 +17,24 @@ export interface BroadcastRows {
   rows: number;
   /** Per input: the step along a row, 0 where that input is broadcast along it, else 1. */
   steps: number[];
-  /** Per input: where each row starts in that input. */
+  /** Per input: where each row starts in that input. Read-only: may be shared between calls. */
   offsets: Int32Array[];
 }
 
+/** The one row offset 0, shared by single-row plans. */
+const ROW_AT_ZERO = Int32Array.of(0);
+
 export function broadcastRows(outShape: readonly number[], inShapes: readonly (readonly number[])[]): BroadcastRows {
+  const size = sizeOf(outShape);
+  // The common cases take no collapsing: every input either has the output's size (so, broadcasting to it,
+  // the same element order) or is a single element (step 0) — same-shape operands and scalars.
+  const sizes = inShapes.map(sizeOf);
+  if (size > 0 && sizes.every((n) => n === size || n === 1))
+    return { inner: size, rows: 1, steps: sizes.map((n) => (n === size ? 1 : 0)), offsets: sizes.map(() => ROW_AT_ZERO) };
+  return collapsedRows(outShape, inShapes);
+}
+
+function collapsedRows(outShape: readonly number[], inShapes: readonly (readonly number[])[]): BroadcastRows {
   const rank = outShape.length;
   // Strides of each input aligned to the output's dims: 0 where the input is broadcast.
   const aligned = inShapes.map((s) => {
