@@ -121,6 +121,45 @@ export function binaryScalarLeft(op: i32, s: f32, b: usize, o: usize, n: i32): v
   else binaryVS(DIV, true, b, s, o, n);
 }
 
+/** How binaryRows finds an operand's part of row r (see there). */
+const FULL = 0;
+const ROW = 1;
+const COL = 2;
+
+/** Row r of one operand: its first element's address, or for COL the address of its scalar. */
+// @ts-ignore: decorator
+@inline function rowAt(mode: i32, base: usize, r: i32, inner: i32): usize {
+  return mode == FULL ? base + at(r * inner) : mode == ROW ? base : base + at(r);
+}
+
+// @ts-ignore: decorator
+@inline function binaryRowsLoop(op: i32, aMode: i32, a: usize, bMode: i32, b: usize, o: usize, rows: i32, inner: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const x = rowAt(aMode, a, r, inner);
+    const y = rowAt(bMode, b, r, inner);
+    const z = o + at(r * inner);
+    if (bMode == COL) binaryVS(op, false, x, load<f32>(y), z, inner);
+    else if (aMode == COL) binaryVS(op, true, y, load<f32>(x), z, inner);
+    else binaryVV(op, x, y, z, inner);
+  }
+}
+
+/**
+ * Broadcast rows: o[r·inner + j] = A_r[j] ⊕ B_r[j] for r < rows, j < inner, where each operand is FULL
+ * (A_r[j] = a[r·inner + j]), ROW (the same row each time: a[j]) or COL (one scalar per row: a[r]); not both COL.
+ * A bias add [R,N] + [N] is FULL ⊕ ROW, [R,N] − [R,1] FULL ⊕ COL.
+ */
+export function binaryRows(op: i32, aMode: i32, a: usize, bMode: i32, b: usize, o: usize, rows: i32, inner: i32): void {
+  switch (op) {
+    case ADD: binaryRowsLoop(ADD, aMode, a, bMode, b, o, rows, inner); break;
+    case SUB: binaryRowsLoop(SUB, aMode, a, bMode, b, o, rows, inner); break;
+    case MUL: binaryRowsLoop(MUL, aMode, a, bMode, b, o, rows, inner); break;
+    case DIV: binaryRowsLoop(DIV, aMode, a, bMode, b, o, rows, inner); break;
+    case MAX: binaryRowsLoop(MAX, aMode, a, bMode, b, o, rows, inner); break;
+    default: binaryRowsLoop(MIN, aMode, a, bMode, b, o, rows, inner);
+  }
+}
+
 // ---- comparisons: o[i] = a[i] ⊲ b[i] as a 0/1 byte ----
 
 // @ts-ignore: decorator
@@ -255,7 +294,35 @@ export function whereScalarLeft(c: usize, s: f32, b: usize, o: usize, n: i32): v
   whereLoop(true, false, c, 0, s, b, 0, o, n);
 }
 
-// ---- row sums ----
+// ---- sums ----
+
+/**
+ * acc[j] += Σ_{r<rows} x[r·inner + j] for j < inner, acc float64: column sums of contiguous rows, added row by
+ * row in order, exactly as the TypeScript loop does (so the same bits). Two f64x2 accumulators per four floats.
+ */
+export function sumColumns(x: usize, rows: i32, inner: i32, acc: usize): void {
+  let j = 0;
+  for (; j + 4 <= inner; j += 4) {
+    const p = acc + (<usize>j << 3);
+    let s0 = v128.load(p);
+    let s1 = v128.load(p, 16);
+    for (let r = 0; r < rows; r++) {
+      const v = v128.load(x + at(r * inner + j));
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+    }
+    v128.store(p, s0);
+    v128.store(p, s1, 16);
+  }
+  for (; j < inner; j++) {
+    const p = acc + (<usize>j << 3);
+    let s = load<f64>(p);
+    for (let r = 0; r < rows; r++) s += <f64>load<f32>(x + at(r * inner + j));
+    store<f64>(p, s);
+  }
+}
+
+
 
 /**
  * out[r] = Σ_{i<len} x[r·len + i] for r < rows, accumulated in float64 into the float64 array `out`: four

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disposeBackend, getBackend, memory, ones, setBackend, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
+import { disposeBackend, getBackend, keep, memory, ones, setBackend, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
 
 describe('engine', () => {
   it('rejects unknown backends with the registered names', async () => {
@@ -78,15 +78,16 @@ describe('engine', () => {
 });
 
 describe('finalization safety net', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const collect = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc!();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
   it('frees the storage an assigned tensor holds now, not the one it was created with', async () => {
-    const gc = (globalThis as { gc?: () => void }).gc;
     expect(gc, 'vitest runs with --expose-gc').toBeTypeOf('function');
-    const collect = async () => {
-      for (let i = 0; i < 3; i++) {
-        gc!();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
     await collect(); // earlier tests' garbage goes first, so only this test's tensors change the counts
     const base = memory();
     const src = ones([1000]);
@@ -99,6 +100,25 @@ describe('finalization safety net', () => {
     expect(memory().numTensors).toBe(base.numTensors + 1);
     expect(src.dataSync()[0]).toBe(1);
     src.dispose();
+    expect(memory().numBytes).toBe(base.numBytes);
+  });
+
+  it('covers tensors that leave every scope (returned from tidy, kept, retained) and are then dropped', async () => {
+    await collect();
+    const base = memory();
+    (() => {
+      const [inner, sum] = tidy(() => {
+        keep(zeros([10]));
+        const x = tidy(() => ones([4])); // moves to the outer scope; registered once it leaves that one too
+        zeros([5]); // disposed by the tidy
+        return [x, x.add(1)];
+      });
+      expect(memory().numTensors).toBe(base.numTensors + 3); // the kept one, inner and sum
+      expect(Array.from(inner!.dataSync())).toEqual([1, 1, 1, 1]);
+      sum!.dispose();
+    })();
+    await collect(); // the kept tensor and `inner` were never disposed: the safety net frees them
+    expect(memory().numTensors).toBe(base.numTensors);
     expect(memory().numBytes).toBe(base.numBytes);
   });
 });

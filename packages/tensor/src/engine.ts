@@ -50,7 +50,10 @@ class Engine {
   private readonly listeners: KernelListener[] = [];
   private retainer: GraphRetainer | undefined;
   private nextId = 0;
-  /** What the finalizer frees for each tensor: updated by `assign`, which swaps a tensor's storage. */
+  /**
+   * What the finalizer frees for each registered tensor: updated by `assign`, which swaps a tensor's storage.
+   * Only tensors outside every scope are registered (see `track`).
+   */
   private readonly held = new WeakMap<Tensor, { dataId: DataId; device: string }>();
   private readonly finalizer = new FinalizationRegistry<{ dataId: DataId; device: string }>((held) => {
     this.live.set(held.device, (this.live.get(held.device) ?? 1) - 1);
@@ -127,19 +130,33 @@ class Engine {
     entry.refs++;
     const t = new Tensor(this.nextId++, info.dataId, info.shape.slice(), info.dtype, backend);
     this.live.set(backend.name, (this.live.get(backend.name) ?? 0) + 1);
-    this.scopes.at(-1)?.tensors.add(t);
-    const held = { dataId: info.dataId, device: backend.name };
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope) scope.tensors.add(t);
+    else this.track(t);
+    return t;
+  }
+
+  /**
+   * Registers `t` with the finalization safety net (idempotent). A tensor inside a scope needs no registration:
+   * the scope holds it strongly, so it cannot be collected, and disposes it when the scope closes. So tensors
+   * are registered when created outside every scope or when they leave the last one (returned from the
+   * outermost tidy, retained for a gradient at top level, or kept); most tensors of a training step never are,
+   * which saves the registry's bookkeeping (about a quarter of a small op's cost).
+   */
+  private track(t: Tensor): void {
+    if (this.held.has(t)) return;
+    const held = { dataId: t.dataId, device: t.device };
     this.held.set(t, held);
     this.finalizer.register(t, held, t);
-    return t;
   }
 
   dispose(t: Tensor): void {
     if (t.isDisposed) return;
     t.markDisposed();
-    this.finalizer.unregister(t);
+    if (this.held.delete(t)) this.finalizer.unregister(t);
     this.live.set(t.device, (this.live.get(t.device) ?? 1) - 1);
-    for (const s of this.scopes) s.tensors.delete(t);
+    // A tensor belongs to at most one scope, most often the innermost.
+    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i]!.tensors.delete(t)) break;
     this.decRef(t.dataId);
   }
 
@@ -183,7 +200,8 @@ class Engine {
 
   runKernel(name: string, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}, backend?: Backend): Tensor {
     let b = backend;
-    for (const [i, t] of inputs.entries()) {
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]!;
       if (t.isDisposed) throw new Error(`${name}: input ${i} (shape ${JSON.stringify(t.shape)}) has been disposed`);
       if (b === undefined) b = t.backendImpl;
       else if (t.backendImpl !== b)
@@ -214,6 +232,7 @@ class Engine {
 
   keep<T extends Tensor>(t: T): T {
     for (const s of this.scopes) s.tensors.delete(t);
+    if (!t.isDisposed) this.track(t);
     return t;
   }
 
@@ -226,15 +245,18 @@ class Engine {
     if (!scope) throw new Error('tidy: endScope without a matching startScope');
     const parent = this.scopes.at(-1);
     const returned = new Set<Tensor>();
-    collectTensors(result, returned);
+    if (result instanceof Tensor) returned.add(result); // the common case, without the walk's bookkeeping
+    else collectTensors(result, returned);
     const retained = new Set<Tensor>();
     if (this.retainer) for (const t of this.retainer.retained([...returned], scope.firstId)) if (scope.tensors.has(t)) retained.add(t);
     const adopted: Tensor[] = [];
     for (const t of scope.tensors) {
-      if (returned.has(t)) parent?.tensors.add(t);
-      else if (retained.has(t)) {
+      if (returned.has(t) || retained.has(t)) {
         if (parent) parent.tensors.add(t);
-        else adopted.push(t);
+        else {
+          this.track(t);
+          if (!returned.has(t)) adopted.push(t);
+        }
       } else this.dispose(t);
     }
     if (adopted.length) this.retainer!.adopt(adopted);

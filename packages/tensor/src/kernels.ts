@@ -1,7 +1,7 @@
 /**
  * The primitive kernel set: the contract between ops (which validate and normalise arguments), backends (which
  * implement each name) and autograd (which has one gradient rule per differentiable name). Composite ops
- * (mean, softmax, logSoftmax, logsumexp, var, std, clamp, indexSelect, oneHot, ...) are built from these.
+ * (mean, softmax, logSoftmax, logsumexp, var, std, clamp, oneHot, ...) are built from these.
  *
  * Conventions every kernel can rely on (the op layer guarantees them):
  * - inputs are contiguous row-major; dims in attrs are non-negative and sorted where a list;
@@ -43,6 +43,11 @@ export interface ConcatAttrs { dim: number }
 export interface ExpandAttrs { shape: number[] }
 /** (x, index:int32) → out[..i..] = x[..index[..i..]..] along dim (torch.gather). */
 export interface GatherAttrs { dim: number }
+/**
+ * (x, index: int32 of rank ≤ 1) → x with index.size entries along dim: out[..j..] = x[..index[j]..]
+ * (torch.index_select). Its own kernel rather than a Gather of an expanded index: whole blocks are copied.
+ */
+export interface IndexSelectAttrs { dim: number }
 /** (x, index:int32, src) → x with src added at index along dim (torch.scatter_add, out of place). */
 export interface ScatterAddAttrs { dim: number }
 export interface CastAttrs { dtype: 'float32' | 'int32' | 'bool' }
@@ -50,6 +55,6 @@ export interface CastAttrs { dtype: 'float32' | 'int32' | 'bool' }
 /** Every kernel name. `Clone` copies; `Reshape` shares storage. */
 export const KERNELS = [
   ...UNARY_KERNELS, ...UNARY_ATTR_KERNELS, ...BINARY_KERNELS, ...COMPARE_KERNELS, ...REDUCE_KERNELS, ...ARG_REDUCE_KERNELS,
-  'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'ScatterAdd',
+  'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'IndexSelect', 'ScatterAdd',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];

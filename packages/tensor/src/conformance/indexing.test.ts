@@ -1,4 +1,4 @@
-/** Indexing conformance (Gather, ScatterAdd and indexSelect / oneHot built on primitives), on every backend. */
+/** Indexing conformance (Gather, IndexSelect, ScatterAdd, and oneHot built on primitives), on every backend. */
 import { expect } from 'vitest';
 import { gather, indexSelect, oneHot, scatterAdd, tensor, type DType, type Device } from '../index.js';
 import { describeBackends, expectClose, itKernel } from '@nn/testing';
@@ -99,7 +99,7 @@ describeBackends('indexing', (device: Device) => {
     });
   }
 
-  itKernel(device, ['Gather', 'Expand', 'Reshape'], 'indexSelect along dims 0, 1 and -1 with repeats', async () => {
+  itKernel(device, ['IndexSelect'], 'indexSelect along dims 0, 1 and -1 with repeats', async () => {
     const x = t([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4]);
     const r = indexSelect(x, 0, idx([2, 0, 2], [3]));
     expect(r.shape).toEqual([3, 4]);
@@ -114,6 +114,42 @@ describeBackends('indexing', (device: Device) => {
     const x3 = t(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
     expectClose(await indexSelect(x3, 1, idx([2, 0], [2])).data(), [8, 9, 10, 11, 0, 1, 2, 3, 20, 21, 22, 23, 12, 13, 14, 15]);
   });
+
+  for (const dim of [0, 1, 2])
+    itKernel(device, ['IndexSelect'], `indexSelect on a 3-D tensor along dim ${dim} against a reference (block copies and short rows)`, async () => {
+      const xShape = [5, 4, 20];
+      const x = Array.from({ length: prod(xShape) }, (_, i) => i * 0.5 - 100);
+      const index = [3, 0, 3, 1, 2].map((v) => v % xShape[dim]!);
+      const iShape = xShape.map((n, d) => (d === dim ? index.length : n));
+      // indexSelect is gather with the index broadcast across the other dims.
+      const spread: number[] = [];
+      forEachIndex(iShape, (pos) => spread.push(index[pos[dim]!]!));
+      const r = indexSelect(t(x, xShape), dim, idx(index, [index.length]));
+      expect(r.shape).toEqual(iShape);
+      expect(Array.from(await r.data())).toEqual(gatherRef(x, xShape, dim, spread, iShape));
+    });
+
+  itKernel(device, ['IndexSelect'], 'indexSelect keeps int32 and bool values, takes a 0-d index, and gives empty results', async () => {
+    const xi = t([10, 20, 30, 40, 50, 60], [3, 2], 'int32');
+    const ri = indexSelect(xi, 0, idx([2, 2, 0], [3]));
+    expect(ri.dtype).toBe('int32');
+    expect(Array.from(await ri.data())).toEqual([50, 60, 50, 60, 10, 20]);
+    const xb = t([1, 0, 0, 1, 1, 0], [2, 3], 'bool');
+    const rb = indexSelect(xb, 1, idx([2, 0], [2]));
+    expect(rb.dtype).toBe('bool');
+    expect(Array.from(await rb.data())).toEqual([0, 1, 0, 1]);
+    const r0 = indexSelect(xi, 1, idx([1], []));
+    expect(r0.shape).toEqual([3, 1]);
+    expect(Array.from(await r0.data())).toEqual([20, 40, 60]);
+    expect(indexSelect(t([], [0, 3]), 1, idx([2, 1], [2])).shape).toEqual([0, 2]);
+  });
+
+  if (device === 'cpu')
+    itKernel(device, ['IndexSelect'], 'indexSelect names an out-of-range index on the CPU (negative or too large)', () => {
+      const x = t([1, 2, 3, 4, 5, 6], [2, 3]);
+      expect(() => indexSelect(x, 0, idx([1, 2], [2]))).toThrow('indexSelect: index 2 is out of bounds for dim 0 with size 2');
+      expect(() => indexSelect(x, -1, idx([0, -1], [2]))).toThrow('indexSelect: index -1 is out of bounds for dim 1 with size 3');
+    });
 
   itKernel(device, ['Equal', 'Cast', 'Reshape'], 'oneHot gives int32 rows with a 1 at each class', async () => {
     const h = oneHot(idx([0, 2, 1], [3]), 3);

@@ -1,7 +1,7 @@
 /**
- * Indexing ops with PyTorch's semantics. gather and scatterAdd are kernels; indexSelect and oneHot are built on
- * primitives (Gather; Equal and Cast), so autograd needs no rule of their own. Index tensors are int32 (PyTorch
- * uses int64). Index values are range-checked on the CPU; an asynchronous device cannot check without a readback.
+ * Indexing ops with PyTorch's semantics. gather, scatterAdd and indexSelect are kernels; oneHot is built on
+ * primitives (Equal and Cast), so autograd needs no rule of its own. Index tensors are int32 (PyTorch uses
+ * int64). Index values are range-checked on the CPU; an asynchronous device cannot check without a readback.
  */
 import { engine } from '../engine.js';
 import { fmtShape, normalizeDim } from '../shape.js';
@@ -58,8 +58,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 }
 
 /**
- * The entries of x at positions `index` (1-D int32) along `dim`: out.shape[dim] = index.length. Built as a
- * Gather with the index broadcast across the other dims.
+ * The entries of x at positions `index` (1-D or 0-d int32) along `dim`: out.shape[dim] = index.size, as
+ * torch.index_select. The IndexSelect kernel copies whole blocks (a row per index along dim 0); on the CPU it
+ * range-checks the index first.
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   assertTensor('indexSelect', 'x', x);
@@ -68,19 +69,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   assertSameDevice('indexSelect', ['x', 'index'], [x, index]);
   if (x.rank === 0) throw new Error('indexSelect: x must have at least 1 dim, got a 0-d tensor');
   if (index.rank > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmtShape(index.shape)}`);
-  const d = normalizeDim('indexSelect', dim, x.rank);
-  const n = x.shape[d]!;
-  if (index.device === 'cpu')
-    for (const v of index.dataSync())
-      if (v < 0 || v >= n) throw new Error(`indexSelect: index ${v} is out of bounds for dim ${d} with size ${n}`);
-  const k = index.size;
-  const along = x.shape.map((_, i) => (i === d ? k : 1));
-  const outShape = x.shape.map((s, i) => (i === d ? k : s));
-  return engine.tidy(() => {
-    let idx = engine.runKernel('Reshape', [index], { shape: along });
-    if (outShape.some((s, i) => s !== along[i])) idx = engine.runKernel('Expand', [idx], { shape: outShape });
-    return engine.runKernel('Gather', [x, idx], { dim: d });
-  });
+  return engine.runKernel('IndexSelect', [x, index], { dim: normalizeDim('indexSelect', dim, x.rank) });
 }
 
 /**

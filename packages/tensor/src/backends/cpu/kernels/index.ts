@@ -15,3 +15,4 @@ import './concat.js';
 import './expand.js';
 import './gather.js';
 import './scatter-add.js';
+import './index-select.js';

@@ -1,7 +1,8 @@
-import { makeArray, type DType } from '../../../dtype.js';
+import { makeArray, type TypedArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import { reducedShape } from '../../../shape.js';
 import type { CpuBackend } from '../backend-cpu.js';
+import { MIN_WASM_ELEMENTS, wasmSumColumns, wasmSumRows } from '../wasm/elementwise-wasm.js';
 import { rowOffsets } from './strided.js';
 
 /**
@@ -56,76 +57,189 @@ interface ReduceAttrs {
   keepdim: boolean;
 }
 
-/** Sum, accumulated in float64 and rounded once on store; int32 and bool inputs give int32 (wrapping). */
+/**
+ * Sum, accumulated in float64 and rounded once on store; int32 and bool inputs give int32 (wrapping). Float32
+ * runs its own loops (one array type each, so V8 keeps them monomorphic), and sums of contiguous rows of at
+ * least MIN_WASM_ELEMENTS elements in all go to the WebAssembly SIMD kernel (float64 too, in another order).
+ */
 registerKernel<CpuBackend>('cpu', 'Sum', ({ inputs: [x], attrs, backend }) => {
   const { dims, keepdim } = attrs as ReduceAttrs;
   const xs = backend.values(x!);
-  const { bases, roffs, innerReduced, inner, span } = plan(x!.shape, dims);
-  const dtype: DType = x!.dtype === 'float32' ? 'float32' : 'int32';
-  const out = makeArray(dtype, bases.length * inner);
-  if (innerReduced) {
-    for (let r = 0; r < bases.length; r++) {
-      let s = 0;
-      for (let q = 0; q < roffs.length; q++) {
-        const p = bases[r]! + roffs[q]!;
-        for (let k = 0; k < span; k++) s += xs[p + k]!;
-      }
-      out[r] = s;
+  const p = plan(x!.shape, dims);
+  const shape = reducedShape(x!.shape, dims, keepdim);
+  if (x!.dtype === 'float32') {
+    const out = new Float32Array(p.bases.length * p.inner);
+    // Only the innermost group reduced: output r sums the contiguous row r.
+    const rowSums = p.innerReduced && p.roffs.length === 1 && p.bases.length * p.span >= MIN_WASM_ELEMENTS;
+    if (!(rowSums && wasmSumRows(xs as Float32Array, p.bases.length, p.span, out))) {
+      if (p.innerReduced) sumScansF32(xs as Float32Array, p, out);
+      else sumRowsF32(xs as Float32Array, p, out);
     }
-  } else {
-    const acc = new Float64Array(inner);
-    for (let r = 0; r < bases.length; r++) {
-      acc.fill(0);
+    return backend.make(out, shape, 'float32');
+  }
+  const out = new Int32Array(p.bases.length * p.inner);
+  if (p.innerReduced) sumScans(xs, p, out);
+  else sumRows(xs, p, out);
+  return backend.make(out, shape, 'int32');
+});
+
+/** Innermost group reduced: each output is a scan of `roffs.length` runs of `span` contiguous elements. */
+function sumScansF32(xs: Float32Array, { bases, roffs, span }: ReducePlan, out: Float32Array): void {
+  for (let r = 0; r < bases.length; r++) {
+    let s = 0;
+    for (let q = 0; q < roffs.length; q++) {
+      const p = bases[r]! + roffs[q]!;
+      for (let k = 0; k < span; k++) s += xs[p + k]!;
+    }
+    out[r] = s;
+  }
+}
+
+/**
+ * Innermost group kept: whole input rows are added into `inner` float64 accumulators per output row, in
+ * WebAssembly SIMD when there are at least MIN_WASM_ELEMENTS of them (the same additions in the same order).
+ */
+function sumRowsF32(xs: Float32Array, { bases, roffs, inner }: ReducePlan, out: Float32Array): void {
+  const acc = new Float64Array(inner);
+  const simd = roffs.length * inner >= MIN_WASM_ELEMENTS;
+  for (let r = 0; r < bases.length; r++) {
+    acc.fill(0);
+    if (!(simd && wasmSumColumns(xs, bases[r]!, roffs, inner, acc)))
       for (let q = 0; q < roffs.length; q++) {
         const p = bases[r]! + roffs[q]!;
         for (let j = 0; j < inner; j++) acc[j] += xs[p + j]!;
       }
-      out.set(acc, r * inner);
-    }
+    out.set(acc, r * inner);
   }
-  return backend.make(out, reducedShape(x!.shape, dims, keepdim), dtype);
-});
+}
 
-/** Max or Min (PyTorch's amax/amin): values only, any NaN in the reduced elements gives NaN. */
-function extremum(name: 'Max' | 'Min', isMax: boolean): void {
+/**
+ * sumScansF32 and sumRowsF32 again for int32 and bool input (one copy for both types: not a hot path). Kept
+ * apart so that the float32 loops only ever see Float32Array: a loop that has met several array types runs
+ * 2–5× slower for all of them.
+ */
+function sumScans(xs: TypedArray, { bases, roffs, span }: ReducePlan, out: Int32Array): void {
+  for (let r = 0; r < bases.length; r++) {
+    let s = 0;
+    for (let q = 0; q < roffs.length; q++) {
+      const p = bases[r]! + roffs[q]!;
+      for (let k = 0; k < span; k++) s += xs[p + k]!;
+    }
+    out[r] = s;
+  }
+}
+
+function sumRows(xs: TypedArray, { bases, roffs, inner }: ReducePlan, out: Int32Array): void {
+  const acc = new Float64Array(inner);
+  for (let r = 0; r < bases.length; r++) {
+    acc.fill(0);
+    for (let q = 0; q < roffs.length; q++) {
+      const p = bases[r]! + roffs[q]!;
+      for (let j = 0; j < inner; j++) acc[j] += xs[p + j]!;
+    }
+    out.set(acc, r * inner);
+  }
+}
+
+/**
+ * Max or Min (PyTorch's amax/amin): values only, any NaN in the reduced elements gives NaN; among equal values
+ * (±0) the first one seen stays. Float32 runs its own loops per op (see sumScans for why).
+ */
+function extremum(name: 'Max' | 'Min', isMax: boolean, f32: { scan: ExtremumLoop; rows: ExtremumLoop }): void {
   registerKernel<CpuBackend>('cpu', name, ({ inputs: [x], attrs, backend }) => {
     const { dims, keepdim } = attrs as ReduceAttrs;
     const xs = backend.values(x!);
-    const { bases, roffs, innerReduced, inner, span, count } = plan(x!.shape, dims);
-    const out = makeArray(x!.dtype, bases.length * inner);
-    if (count === 0 && out.length > 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${x!.shape.join(',')}], dims [${dims.join(',')}])`);
-    if (innerReduced) {
-      for (let r = 0; r < bases.length; r++) {
-        let m = xs[bases[r]!]!;
-        for (let q = 0; q < roffs.length; q++) {
-          const p = bases[r]! + roffs[q]!;
-          for (let k = 0; k < span; k++) {
-            const v = xs[p + k]!;
-            if (isMax ? v > m : v < m) m = v;
-            else if (v !== v) m = v;
-          }
-        }
-        out[r] = m;
-      }
-    } else {
-      const acc = new Float64Array(inner);
-      for (let r = 0; r < bases.length; r++) {
-        const b = bases[r]!;
-        for (let j = 0; j < inner; j++) acc[j] = xs[b + j]!;
-        for (let q = 1; q < roffs.length; q++) {
-          const p = b + roffs[q]!;
-          for (let j = 0; j < inner; j++) {
-            const v = xs[p + j]!;
-            const m = acc[j]!;
-            if (isMax ? v > m : v < m) acc[j] = v;
-            else if (v !== v) acc[j] = v;
-          }
-        }
-        out.set(acc, r * inner);
-      }
-    }
+    const p = plan(x!.shape, dims);
+    const out = makeArray(x!.dtype, p.bases.length * p.inner);
+    if (p.count === 0 && out.length > 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${x!.shape.join(',')}], dims [${dims.join(',')}])`);
+    if (x!.dtype === 'float32') (p.innerReduced ? f32.scan : f32.rows)(xs as Float32Array, p, out as Float32Array);
+    else if (p.innerReduced) extremumScan(isMax, xs, p, out);
+    else extremumRows(isMax, xs, p, out);
     return backend.make(out, reducedShape(x!.shape, dims, keepdim), x!.dtype);
   });
 }
-extremum('Max', true);
-extremum('Min', false);
+
+type ExtremumLoop = (xs: Float32Array, p: ReducePlan, out: Float32Array) => void;
+
+/** Innermost group reduced: output r scans its runs; m takes v when v beats it or is NaN (then stays NaN). */
+function extremumScan(isMax: boolean, xs: TypedArray, { bases, roffs, span }: ReducePlan, out: TypedArray): void {
+  for (let r = 0; r < bases.length; r++) {
+    let m = xs[bases[r]!]!;
+    for (let q = 0; q < roffs.length; q++) {
+      const p = bases[r]! + roffs[q]!;
+      for (let k = 0; k < span; k++) {
+        const v = xs[p + k]!;
+        if (isMax ? v > m : v < m) m = v;
+        else if (v !== v) m = v;
+      }
+    }
+    out[r] = m;
+  }
+}
+
+/** Innermost group kept: the first reduced row seeds `inner` accumulators, the others update them in place. */
+function extremumRows(isMax: boolean, xs: TypedArray, { bases, roffs, inner }: ReducePlan, out: TypedArray): void {
+  for (let r = 0; r < bases.length; r++) {
+    const b = bases[r]!;
+    const o = r * inner;
+    for (let j = 0; j < inner; j++) out[o + j] = xs[b + j]!;
+    for (let q = 1; q < roffs.length; q++) {
+      const p = b + roffs[q]!;
+      for (let j = 0; j < inner; j++) {
+        const v = xs[p + j]!;
+        const m = out[o + j]!;
+        if (isMax ? v > m : v < m) out[o + j] = v;
+        else if (v !== v) out[o + j] = v;
+      }
+    }
+  }
+}
+
+extremum('Max', true, {
+  scan: (xs, { bases, roffs, span }, out) => {
+    for (let r = 0; r < bases.length; r++) {
+      let m = xs[bases[r]!]!;
+      for (let q = 0; q < roffs.length; q++)
+        for (let p = bases[r]! + roffs[q]!, end = p + span; p < end; p++) {
+          const v = xs[p]!;
+          if (v > m || v !== v) m = v;
+        }
+      out[r] = m;
+    }
+  },
+  rows: (xs, { bases, roffs, inner }, out) => {
+    for (let r = 0; r < bases.length; r++) {
+      const o = r * inner;
+      out.set(xs.subarray(bases[r]!, bases[r]! + inner), o);
+      for (let q = 1; q < roffs.length; q++)
+        for (let j = 0, p = bases[r]! + roffs[q]!; j < inner; j++) {
+          const v = xs[p + j]!;
+          if (v > out[o + j]! || v !== v) out[o + j] = v;
+        }
+    }
+  },
+});
+extremum('Min', false, {
+  scan: (xs, { bases, roffs, span }, out) => {
+    for (let r = 0; r < bases.length; r++) {
+      let m = xs[bases[r]!]!;
+      for (let q = 0; q < roffs.length; q++)
+        for (let p = bases[r]! + roffs[q]!, end = p + span; p < end; p++) {
+          const v = xs[p]!;
+          if (v < m || v !== v) m = v;
+        }
+      out[r] = m;
+    }
+  },
+  rows: (xs, { bases, roffs, inner }, out) => {
+    for (let r = 0; r < bases.length; r++) {
+      const o = r * inner;
+      out.set(xs.subarray(bases[r]!, bases[r]! + inner), o);
+      for (let q = 1; q < roffs.length; q++)
+        for (let j = 0, p = bases[r]! + roffs[q]!; j < inner; j++) {
+          const v = xs[p + j]!;
+          if (v < out[o + j]! || v !== v) out[o + j] = v;
+        }
+    }
+  },
+});

@@ -1,11 +1,11 @@
 /**
- * Gather and ScatterAdd along `dim` (torch.gather / torch.scatter_add, out of place). The CPU backend throws on
- * an index outside [0, x.shape[dim]); a GPU kernel cannot, so here such an index reads 0 (Gather) or adds
- * nothing (ScatterAdd) instead of touching memory out of bounds.
+ * Gather, IndexSelect and ScatterAdd along `dim` (torch.gather / torch.index_select / torch.scatter_add, out of
+ * place). The CPU backend throws on an index outside [0, x.shape[dim]); a GPU kernel cannot, so here such an
+ * index reads 0 (Gather, IndexSelect) or adds nothing (ScatterAdd) instead of touching memory out of bounds.
  */
 import type { DType } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
-import type { GatherAttrs, ScatterAddAttrs } from '../../../kernels.js';
+import type { GatherAttrs, IndexSelectAttrs, ScatterAddAttrs } from '../../../kernels.js';
 import { sizeOf, stridesOf } from '../../../shape.js';
 import type { WebGpuBackend } from '../backend-webgpu.js';
 import { collapseDims, decodeWgsl, dotWgsl } from '../indexing.js';
@@ -53,6 +53,44 @@ fn main(${FLAT_MAIN_ARGS}) {
   let j = in1[i];
   if (j < 0 || u32(j) >= u(1u)) { out[i] = ${wgslType(this.dtype)}(0); return; }
   out[i] = in0[${dotWgsl(this.rank, 3 + this.rank)} + u32(j) * u(2u)];
+}`;
+  }
+}
+
+/**
+ * out[o, j, c] = x[o, index[j], c] with x viewed as [outer, n, inner] and out as [outer, k, inner]: one thread
+ * per output element, decoding (o, j, c) from its flat index. Rank-independent, so one shader serves all.
+ */
+class IndexSelectProgram implements Program {
+  readonly shaderKey = 'indexSelect';
+  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
+  readonly dispatch: [number, number, number];
+  readonly uniforms: number[];
+
+  constructor(
+    private readonly dtype: DType,
+    xShape: readonly number[],
+    k: number,
+    dim: number,
+  ) {
+    const inner = sizeOf(xShape.slice(dim + 1));
+    const size = sizeOf(xShape.slice(0, dim)) * k * inner;
+    // Uniform layout: [size, k, inner, n]
+    this.uniforms = [size, k, inner, xShape[dim]!];
+    this.dispatch = flatDispatch(Math.ceil(size / FLAT_WORKGROUP));
+  }
+
+  getUserCode(): string {
+    return `
+@compute @workgroup_size(${FLAT_WORKGROUP})
+fn main(${FLAT_MAIN_ARGS}) {
+  let i = ${FLAT_INDEX};
+  if (i >= u(0u)) { return; }
+  let c = i % u(2u);
+  let row = i / u(2u);
+  let v = in1[row % u(1u)];
+  if (v < 0 || u32(v) >= u(3u)) { out[i] = ${wgslType(this.dtype)}(0); return; }
+  out[i] = in0[((row / u(1u)) * u(3u) + u32(v)) * u(2u) + c];
 }`;
   }
 }
@@ -117,6 +155,14 @@ registerKernel<WebGpuBackend>('webgpu', 'Gather', ({ inputs: [x, index], attrs, 
   if (index!.dtype !== 'int32') throw new Error(`Gather: index must be int32, got ${index!.dtype}`);
   const program = new GatherProgram(x!.dtype, atLeast1d(x!.shape), atLeast1d(index!.shape), dim);
   return backend.runProgram(program, [x!, index!], index!.shape, x!.dtype);
+});
+
+registerKernel<WebGpuBackend>('webgpu', 'IndexSelect', ({ inputs: [x, index], attrs, backend }) => {
+  const { dim } = attrs as IndexSelectAttrs;
+  if (index!.dtype !== 'int32') throw new Error(`IndexSelect: index must be int32, got ${index!.dtype}`);
+  const k = sizeOf(index!.shape);
+  const program = new IndexSelectProgram(x!.dtype, x!.shape, k, dim);
+  return backend.runProgram(program, [x!, index!], x!.shape.map((s, d) => (d === dim ? k : s)), x!.dtype);
 });
 
 registerKernel<WebGpuBackend>('webgpu', 'ScatterAdd', ({ inputs: [x, index, src], attrs, backend }) => {
