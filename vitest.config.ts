@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SummaryLineReporter } from './tools/testing/src/summary-reporter.js';
 
 // Tests import packages by name; resolve each @nn/* to its TypeScript source so no build is needed first: the
 // published packages under packages/ and the private test helpers under tools/ (@nn/testing).
@@ -26,6 +27,7 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', new SummaryLineReporter()],
     // --expose-gc: the memory tests check the FinalizationRegistry safety net.
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     env,
