@@ -1,33 +1,8 @@
 /** Argument checks shared by the package's public functions; every message names the function and the argument. */
+import { describeValue as describe } from '@nn/tensor';
 
-/** A short description of a value for error messages: `number 3`, `string "a"`, `Promise`, `an array`. */
-export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (x === undefined) return 'undefined';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'string') return `string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x)}`;
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
-  if (typeof x === 'function') return 'a function';
-  return `${typeof x} ${String(x)}`;
-}
-
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object') return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Checks that `opts` is undefined or a plain object whose keys are all in `known` (catches PyTorch spellings
- * such as `batch_size`), and returns it.
- */
-export function checkOptions<T extends object>(op: string, opts: T | undefined, known: readonly string[]): Partial<T> {
-  if (opts === undefined) return {};
-  if (!isPlainObject(opts)) throw new Error(`${op}: options must be a plain object, got ${describe(opts)}`);
-  for (const k of Object.keys(opts))
-    if (!known.includes(k)) throw new Error(`${op}: unknown option '${k}' (options: ${known.join(', ')})`);
-  return opts;
-}
+/** The shared helpers under the names this package's modules use; `describe` reads `number 3`, `string "a"`, `an array`. */
+export { describeValue as describe, isPlainObject, checkOptions } from '@nn/tensor';
 
 export function checkBoolean(op: string, arg: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new Error(`${op}: ${arg} must be a boolean, got ${describe(v)}`);

@@ -1,5 +1,5 @@
 /** Argument checks shared by every layer, loss and the safetensors reader/writer. */
-import { fmtShape, Tensor } from '@nn/tensor';
+import { fmtShape, isPlainObject, Tensor } from '@nn/tensor';
 
 /** A value as an error message shows it: `'text'`, `12`, `null`, `an array`, `Linear`. */
 export function describe(x: unknown): string {
@@ -9,11 +9,7 @@ export function describe(x: unknown): string {
   return (x as object).constructor?.name ?? 'an object';
 }
 
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
+export { isPlainObject } from '@nn/tensor';
 
 /**
  * `opts` as an object (undefined gives `{}`), rejecting unknown option names so that a typo (`{biass: false}`)

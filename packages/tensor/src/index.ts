@@ -4,7 +4,7 @@ export type { Backend, DataId, Device, KernelFunc, KernelArgs, TensorInfo } from
 export { Tensor, type NestedArray } from './tensor.js';
 export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions, type BackwardOptions } from './tensor-methods.js';
 export * from './kernels.js';
-export { describe as describeValue } from './ops/util.js';
+export { describeValue, isPlainObject, checkOptions } from './validate.js';
 export * from './ops/index.js';
 export {
   engine, tidy, keep, dispose, memory, setBackend, initBackend, getBackend, disposeBackend,

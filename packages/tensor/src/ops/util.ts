@@ -3,6 +3,7 @@ import { scalarDType, type DType } from '../dtype.js';
 import { engine } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { makeArray } from '../dtype.js';
+import { describeValue } from '../validate.js';
 
 /** A tensor, or a plain number/boolean standing for a scalar (broadcast against the other operand). */
 export type TensorLike = Tensor | number | boolean;
@@ -14,13 +15,13 @@ export function assertTensor(op: string, arg: string, x: unknown): Tensor {
   return x;
 }
 
-/** How a bad argument reads in an error message: `number 3`, `null`, `an array`, `a function`, or its class name. */
+/**
+ * How a bad argument reads in a tensor op's error message: `describeValue`, except that strings stay unquoted
+ * (`string 0.1`) and undefined reads `undefined undefined`, the wording the ops' messages have always had.
+ */
 export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'function') return 'a function';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
-  return `${typeof x} ${String(x)}`;
+  if (typeof x === 'string' || x === undefined) return `${typeof x} ${String(x)}`;
+  return describeValue(x);
 }
 
 export function assertDTypeIn(op: string, arg: string, t: Tensor, allowed: readonly DType[]): void {
