@@ -2,6 +2,7 @@ import { BatchNorm1d, crossEntropy, Dropout, Linear, ReLU, Sequential } from '@n
 import { AdamW } from '@nn/optim';
 import { StepLR } from '@nn/schedulers';
 import { manualSeed, memory } from '@nn/tensor';
+import { collectGarbage } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import { fit } from './fit.js';
 import { loaderFor, spirals } from './spirals.test-util.js';
@@ -17,6 +18,7 @@ describe('fit memory', () => {
     const model = new Sequential(new Linear(2, 16), new BatchNorm1d(16), new ReLU(), new Dropout(0.1), new Linear(16, 2));
     const optimizer = new AdamW(model.parameters(), { lr: 0.01 });
     const counts: number[] = [];
+    await collectGarbage();
     const before = memory().numTensors;
     await fit(model, loaderFor(train, 20, 0), {
       optimizer, loss: crossEntropy, epochs: 6, clipNorm: 1, progress: false,

@@ -7,3 +7,4 @@ export { useWebGpu } from './webgpu.js';
 export { expectClose, type Tolerance } from './close.js';
 export { decodeNumber } from './golden.js';
 export { expectMoments, moments } from './moments.js';
+export { collectGarbage } from './gc.js';
