@@ -8,6 +8,7 @@
  * the median over batches of the time per call.
  */
 import * as nn from '@nn/tensor';
+import { values } from './values.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -19,17 +20,6 @@ const BATCHES = quick ? 5 : 11;
 
 /** Element counts: one element, 1 Ki, 784·256 ≈ 200k (an MLP's first weight matrix), 1 Mi. */
 const SIZES = [1, 1024, 784 * 256, 1 << 20];
-
-/** Deterministic pseudo-random float32 values in [-1, 1). */
-function values(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Median µs per call of `run` (which returns what to dispose, or nothing), after a warm-up. */
 function timeUs(run) {

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import * as nn from '@nn/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { values } from './values.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -46,17 +47,6 @@ function timeMedian(run, { reps, warmupMs = 400 }) {
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-}
-
-/** Deterministic pseudo-random float32 values in [-1, 1). */
-function values(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 /**

@@ -8,3 +8,4 @@ export { expectClose, type Tolerance } from './close.js';
 export { decodeNumber } from './golden.js';
 export { expectMoments, moments } from './moments.js';
 export { collectGarbage } from './gc.js';
+export { seededValues } from './values.js';

@@ -1,18 +1,7 @@
 /** MatMul conformance: values against a float64 reference written here, on every backend. */
 import { expect } from 'vitest';
 import { engine, matmul, tensor, type Device } from '../index.js';
-import { describeBackends, expectClose, itKernel } from '@nn/testing';
-
-/** Deterministic values in [-1, 1) (a small LCG), so failures reproduce. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { describeBackends, expectClose, itKernel, seededValues } from '@nn/testing';
 
 /**
  * Reference batched matmul in float64: a [...A, m, k] @ b [...B, k, n] with broadcast batch dims, operands
@@ -100,8 +89,8 @@ describeBackends('matmul', (device: Device) => {
   ];
   for (const [name, aShape, bShape] of cases) {
     itKernel(device, ['MatMul'], name, async () => {
-      const av = values(aShape.reduce((x, y) => x * y, 1), 1);
-      const bv = values(bShape.reduce((x, y) => x * y, 1), 2);
+      const av = seededValues(aShape.reduce((x, y) => x * y, 1), 1);
+      const bv = seededValues(bShape.reduce((x, y) => x * y, 1), 2);
       const c = matmul(t(av, aShape), t(bv, bShape));
       const ref = reference(av, aShape, bv, bShape);
       expect(c.shape).toEqual(ref.shape);
@@ -110,13 +99,13 @@ describeBackends('matmul', (device: Device) => {
   }
 
   itKernel(device, ['MatMul'], 'empty dims: m = 0, k = 0 (zeros), batch = 0', async () => {
-    const e1 = matmul(t([], [0, 3]), t(values(12, 3), [3, 4]));
+    const e1 = matmul(t([], [0, 3]), t(seededValues(12, 3), [3, 4]));
     expect(e1.shape).toEqual([0, 4]);
     expect((await e1.data()).length).toBe(0);
     const e2 = matmul(t([], [2, 0]), t([], [0, 3]));
     expect(e2.shape).toEqual([2, 3]);
     expectClose(await e2.data(), [0, 0, 0, 0, 0, 0]);
-    const e3 = matmul(t([], [0, 2, 3]), t(values(6, 4), [3, 2]));
+    const e3 = matmul(t([], [0, 2, 3]), t(seededValues(6, 4), [3, 2]));
     expect(e3.shape).toEqual([0, 2, 2]);
   });
 
@@ -128,8 +117,8 @@ describeBackends('matmul', (device: Device) => {
     itKernel(device, ['MatMul'], `kernel attrs transposeA=${tA} transposeB=${tB}, m=${m} k=${k} n=${n}, batched with broadcast`, async () => {
       const aShape = tA ? [2, 1, k, m] : [2, 1, m, k];
       const bShape = tB ? [3, n, k] : [3, k, n];
-      const av = values(2 * m * k, 5);
-      const bv = values(3 * k * n, 6);
+      const av = seededValues(2 * m * k, 5);
+      const bv = seededValues(3 * k * n, 6);
       const c = engine.runKernel('MatMul', [t(av, aShape), t(bv, bShape)], { transposeA: tA, transposeB: tB });
       const ref = reference(av, aShape, bv, bShape, tA, tB);
       expect(c.shape).toEqual([2, 3, m, n]);

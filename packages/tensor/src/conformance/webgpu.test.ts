@@ -7,7 +7,7 @@
  * Skipped (not failed) where WebGPU cannot be initialised, unless CI=true (`useWebGpu` of @nn/testing).
  */
 import { describe, expect, it } from 'vitest';
-import { expectClose, useWebGpu } from '@nn/testing';
+import { expectClose, useWebGpu, seededValues } from '@nn/testing';
 import type { WebGpuBackend } from '../backends/webgpu/backend-webgpu.js';
 import { bucketSize } from '../backends/webgpu/buffer-pool.js';
 import { engine, kernelNames, memory, tensor, tidy, type Tensor, type TypedArray } from '../index.js';
@@ -22,17 +22,6 @@ function itGpu(name: string, fn: (backend: WebGpuBackend) => Promise<void>): voi
     requireWebGpu(ctx);
     await fn((gpu ??= engine.backendFor('test', 'webgpu') as WebGpuBackend));
   });
-}
-
-/** Deterministic values in [lo, hi) (an LCG), so failures reproduce. */
-function values(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + (s / 2 ** 32) * (hi - lo);
-  }
-  return out;
 }
 
 const onGpu = (data: TypedArray | number[], shape: number[], dtype?: 'float32' | 'int32' | 'bool') =>
@@ -114,7 +103,7 @@ describe('webgpu backend: storage and readback', () => {
 
   itGpu('memory() counts the GPU bytes and returns to its baseline after dispose', async () => {
     const before = memory().backends.webgpu!;
-    const a = onGpu(values(1000, 1), [10, 100]);
+    const a = onGpu(seededValues(1000, 1), [10, 100]);
     const b = engine.runKernel('Exp', [a]);
     const c = engine.runKernel('Reshape', [b], { shape: [1000] });
     const during = memory().backends.webgpu!;
@@ -130,16 +119,16 @@ describe('webgpu backend: storage and readback', () => {
 
 describe('webgpu backend: buffer pool, batching and pipeline cache', () => {
   itGpu('a disposed buffer is reused for the next allocation of its size bucket', async (backend) => {
-    const a = onGpu(values(300, 2), [300]);
+    const a = onGpu(seededValues(300, 2), [300]);
     await a.data(); // nothing left unsubmitted, so the buffer is reusable at once
     const buffer = (a.dataId as { buffer: GPUBuffer }).buffer;
     a.dispose();
     const { created, reused } = backend.getStats().pool;
-    const b = onGpu(values(290, 3), [290]); // same bucket as 300 elements
+    const b = onGpu(seededValues(290, 3), [290]); // same bucket as 300 elements
     expect((b.dataId as { buffer: GPUBuffer }).buffer).toBe(buffer);
     expect(backend.getStats().pool.reused).toBe(reused + 1);
     expect(backend.getStats().pool.created).toBe(created);
-    expect(Array.from(await b.data())).toEqual(Array.from(values(290, 3)));
+    expect(Array.from(await b.data())).toEqual(Array.from(seededValues(290, 3)));
     b.dispose();
   });
 
@@ -174,7 +163,7 @@ describe('webgpu backend: buffer pool, batching and pipeline cache', () => {
 
   itGpu('a pipeline is compiled once per shader key; new shapes of the same kind reuse it', async (backend) => {
     const run = async (shape: number[]) => {
-      const a = onGpu(values(shape.reduce((p, q) => p * q, 1), 4), shape);
+      const a = onGpu(seededValues(shape.reduce((p, q) => p * q, 1), 4), shape);
       const out = engine.runKernel('Sigmoid', [a]);
       await out.data();
       a.dispose(), out.dispose();
@@ -187,14 +176,14 @@ describe('webgpu backend: buffer pool, batching and pipeline cache', () => {
     expect(s1.pipelinesCompiled).toBe(s0.pipelinesCompiled);
     expect(s1.pipelineCacheHits).toBe(s0.pipelineCacheHits + 2);
     // A different broadcast pattern is a different program.
-    const a = onGpu(values(6, 5), [2, 3]);
-    const b = onGpu(values(3, 6), [3]);
+    const a = onGpu(seededValues(6, 5), [2, 3]);
+    const b = onGpu(seededValues(3, 6), [3]);
     const c = engine.runKernel('Mul', [a, b]);
     const d = engine.runKernel('Mul', [b, a]);
     await d.data();
     expect(backend.getStats().pipelinesCompiled).toBeGreaterThanOrEqual(s1.pipelinesCompiled + 1);
     const s2 = backend.getStats();
-    const [p, q] = [onGpu(values(20, 7), [4, 5]), onGpu(values(5, 8), [5])];
+    const [p, q] = [onGpu(seededValues(20, 7), [4, 5]), onGpu(seededValues(5, 8), [5])];
     const e = engine.runKernel('Mul', [p, q]);
     await e.data();
     expect(backend.getStats().pipelinesCompiled).toBe(s2.pipelinesCompiled);
@@ -237,7 +226,7 @@ describe('webgpu kernels against the CPU reference', () => {
   ]);
 
   itGpu('every unary kernel matches the CPU on awkward values, NaN/Inf included', async () => {
-    const wide = values(200, 9, -20, 20);
+    const wide = seededValues(200, 9, -20, 20);
     const x = new Float32Array([...special, ...wide]);
     for (const name of ['Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Sin', 'Cos', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Square', 'Reciprocal']) {
       const { cpu, gpu: g } = await both(name, [{ data: x, shape: [x.length] }]);
@@ -300,14 +289,14 @@ describe('webgpu kernels against the CPU reference', () => {
   itGpu('a large broadcast (more than 65535 workgroups of 64) matches the CPU', async () => {
     // 4.2M outputs need a 2-D grid; [m,1,k] + [1,n,k] also exercises the strided index decode.
     const [m, n, k] = [1030, 64, 64];
-    const { cpu, gpu: g } = await both('Sub', [{ data: values(m * k, 10), shape: [m, 1, k] }, { data: values(n * k, 11), shape: [1, n, k] }]);
+    const { cpu, gpu: g } = await both('Sub', [{ data: seededValues(m * k, 10), shape: [m, 1, k] }, { data: seededValues(n * k, 11), shape: [1, n, k] }]);
     expect(g.length).toBe(m * n * k);
     expectClose(g, cpu, { atol: 0, rtol: 0 });
   });
 
   itGpu('Where, Cast and Clone match the CPU', async () => {
     const cond = new Uint8Array([1, 0, 0, 1, 1, 0]);
-    const { cpu, gpu: g } = await both('Where', [{ data: cond, shape: [2, 3] }, { data: values(3, 12), shape: [3] }, { data: values(2, 13), shape: [2, 1] }]);
+    const { cpu, gpu: g } = await both('Where', [{ data: cond, shape: [2, 3] }, { data: seededValues(3, 12), shape: [3] }, { data: seededValues(2, 13), shape: [2, 1] }]);
     expect(Array.from(g)).toEqual(Array.from(cpu));
     const wide = new Float32Array([0, -0, 0.9, -0.9, 2.5, -2.5, NaN, Infinity, -Infinity, 3e9, -3e9, 2147483648, -2147483648, 1e20]);
     for (const dtype of ['int32', 'bool', 'float32']) {
@@ -327,27 +316,27 @@ describe('webgpu kernels against the CPU reference', () => {
 
   // Transposed operands are covered by the shared matmul suite; each variant is a separate (slow, on SwiftShader) compile.
   itGpu('MatMul with odd sizes 33×17 @ 17×65, and an aligned broadcast batch, matches the CPU', async () => {
-    const a = values(33 * 17, 20);
-    const b = values(17 * 65, 21);
+    const a = seededValues(33 * 17, 20);
+    const b = seededValues(17 * 65, 21);
     const plain = await both('MatMul', [{ data: a, shape: [33, 17] }, { data: b, shape: [17, 65] }], { transposeA: false, transposeB: false });
     expect(plain.gpu.length).toBe(33 * 65);
     expectClose(plain.gpu, plain.cpu, { atol: 1e-5, rtol: 1e-5 });
     // Aligned fast path (64×64 tiles, K a multiple of 16) with a broadcast batch.
-    const batched = await both('MatMul', [{ data: values(2 * 64 * 32, 22), shape: [2, 1, 64, 32] }, { data: values(3 * 32 * 128, 23), shape: [3, 32, 128] }], { transposeA: false, transposeB: false });
+    const batched = await both('MatMul', [{ data: seededValues(2 * 64 * 32, 22), shape: [2, 1, 64, 32] }, { data: seededValues(3 * 32 * 128, 23), shape: [3, 32, 128] }], { transposeA: false, transposeB: false });
     expectClose(batched.gpu, batched.cpu, { atol: 1e-5, rtol: 1e-5 });
     const empty = await both('MatMul', [{ data: new Float32Array(0), shape: [3, 0] }, { data: new Float32Array(0), shape: [0, 2] }], { transposeA: false, transposeB: false });
     expect(Array.from(empty.gpu)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   itGpu('Sum over a middle dim with keepdim, over several dims, and long rows (workgroup tree) match the CPU', async () => {
-    const x = values(3 * 40 * 5, 30);
+    const x = seededValues(3 * 40 * 5, 30);
     const mid = await both('Sum', [{ data: x, shape: [3, 40, 5] }], { dims: [1], keepdim: true });
     expectClose(mid.gpu, mid.cpu, { atol: 1e-5, rtol: 1e-5 });
     const outer = await both('Sum', [{ data: x, shape: [3, 40, 5] }], { dims: [0, 2], keepdim: false });
     expectClose(outer.gpu, outer.cpu, { atol: 1e-5, rtol: 1e-5 });
     const short = await both('Sum', [{ data: x, shape: [3, 40, 5] }], { dims: [2], keepdim: false });
     expectClose(short.gpu, short.cpu, { atol: 1e-5, rtol: 1e-5 });
-    const all = await both('Sum', [{ data: values(5000, 31), shape: [5000] }], { dims: [0], keepdim: false });
+    const all = await both('Sum', [{ data: seededValues(5000, 31), shape: [5000] }], { dims: [0], keepdim: false });
     expectClose(all.gpu, all.cpu, { atol: 1e-4, rtol: 1e-5 });
     const ints = await both('Sum', [{ data: new Int32Array([2147483647, 1, 5, 7]), shape: [2, 2] }], { dims: [0], keepdim: false });
     expect(Array.from(ints.gpu)).toEqual(Array.from(ints.cpu));
@@ -371,15 +360,15 @@ describe('webgpu kernels against the CPU reference', () => {
   });
 
   itGpu('movement and indexing kernels match the CPU', async () => {
-    const x = values(2 * 3 * 4, 40);
+    const x = seededValues(2 * 3 * 4, 40);
     const cases: [string, { data: TypedArray; shape: number[] }[], Record<string, unknown>][] = [
       ['Transpose', [{ data: x, shape: [2, 3, 4] }], { perm: [2, 0, 1] }],
       ['Slice', [{ data: x, shape: [2, 3, 4] }], { begin: [1, 1, 0], size: [1, 2, 3] }],
       ['Pad', [{ data: x, shape: [2, 3, 4] }], { pad: [[0, 1], [2, 0], [1, 1]], value: -1.5 }],
-      ['Concat', [{ data: x, shape: [2, 3, 4] }, { data: values(2 * 2 * 4, 41), shape: [2, 2, 4] }], { dim: 1 }],
-      ['Expand', [{ data: values(3, 42), shape: [3, 1] }], { shape: [2, 3, 5] }],
+      ['Concat', [{ data: x, shape: [2, 3, 4] }, { data: seededValues(2 * 2 * 4, 41), shape: [2, 2, 4] }], { dim: 1 }],
+      ['Expand', [{ data: seededValues(3, 42), shape: [3, 1] }], { shape: [2, 3, 5] }],
       ['Gather', [{ data: x, shape: [2, 3, 4] }, { data: new Int32Array([2, 0, 1, 1, 0, 2]), shape: [2, 1, 3] }], { dim: 1 }],
-      ['ScatterAdd', [{ data: x, shape: [2, 3, 4] }, { data: new Int32Array([2, 0, 2, 1, 0, 0]), shape: [2, 3, 1] }, { data: values(6, 43), shape: [2, 3, 1] }], { dim: 1 }],
+      ['ScatterAdd', [{ data: x, shape: [2, 3, 4] }, { data: new Int32Array([2, 0, 2, 1, 0, 0]), shape: [2, 3, 1] }, { data: seededValues(6, 43), shape: [2, 3, 1] }], { dim: 1 }],
     ];
     for (const [name, inputs, attrs] of cases) {
       const { cpu, gpu: g } = await both(name, inputs, attrs);

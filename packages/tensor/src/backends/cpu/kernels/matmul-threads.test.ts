@@ -3,16 +3,7 @@ import { engine, tensor } from '../../../index.js';
 import { loadWasmGemmOperands, runWasmGemmTasks, wasmGemm, wasmGemmOutput } from '../wasm/gemm-wasm.js';
 import { newGemmScratch, runGemmTasks, type GemmJob } from './matmul-blocked.js';
 import { matmulStats, whenThreadsReady } from './matmul-threads.js';
-
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededValues } from '@nn/testing';
 
 /** The same product on this thread alone, through the GEMM the workers run (WebAssembly where available). */
 function oneThread(av: Float32Array, bv: Float32Array, batch: number, m: number, k: number, n: number, tA: boolean, tB: boolean, bBatch: boolean) {
@@ -49,8 +40,8 @@ describe('MatMul across worker threads', () => {
   for (const [name, batch, m, k, n, tA, tB, bBatch] of cases) {
     it(`gives bit-identical results: ${name}`, async (ctx) => {
       if ((await whenThreadsReady()) === 0) return ctx.skip();
-      const av = values(batch * m * k, 7);
-      const bv = values((bBatch ? batch : 1) * k * n, 8);
+      const av = seededValues(batch * m * k, 7);
+      const bv = seededValues((bBatch ? batch : 1) * k * n, 8);
       const aShape = [batch, tA ? k : m, tA ? m : k];
       const bShape = bBatch ? [batch, tB ? n : k, tB ? k : n] : [tB ? n : k, tB ? k : n];
       const before = { ...matmulStats };
@@ -77,8 +68,8 @@ describe('MatMul across worker threads with NN_WASM=0 (TypeScript GEMM in every 
     const threads = await import('./matmul-threads.js');
     if ((await threads.whenThreadsReady()) === 0) return ctx.skip();
     for (const [m, k, n, tA, tB] of [[512, 64, 256, false, false], [200, 150, 170, true, true]] as const) {
-      const av = values(m * k, 3);
-      const bv = values(k * n, 4);
+      const av = seededValues(m * k, 3);
+      const bv = seededValues(k * n, 4);
       const before = { ...threads.matmulStats };
       const c = nn.engine.runKernel('MatMul', [nn.tensor(av, { shape: tA ? [k, m] : [m, k] }), nn.tensor(bv, { shape: tB ? [n, k] : [k, n] })], { transposeA: tA, transposeB: tB });
       expect(threads.matmulStats.parallelCalls).toBe(before.parallelCalls + 1);

@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { seededValues } from '@nn/testing';
 import {
   wasmBinary, wasmCompare, wasmElementwiseAvailable, wasmSumRows, wasmUnary, wasmWhere,
   type WasmBinaryOp, type WasmCompareOp, type WasmUnaryOp,
 } from './elementwise-wasm.js';
-
-/** Deterministic values in [-1, 1) (a small LCG): multiples of 2⁻³¹, so float64 sums of < 2²² of them are exact. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** The TypeScript kernels' arithmetic (float64, rounded to float32 on store). */
 const BINARY: Record<WasmBinaryOp, (x: number, y: number) => number> = {
@@ -64,8 +54,8 @@ describe('WebAssembly SIMD elementwise kernels', () => {
     it(`${op} equals the TypeScript loop bit for bit: vector, scalar right and scalar left, at offsets, across SIMD steps and blocks`, () => {
       const f = BINARY[op];
       for (const n of SIZES) {
-        const a = values(n + 2, 1);
-        const b = values(n + 3, 2);
+        const a = seededValues(n + 2, 1);
+        const b = seededValues(n + 3, 2);
         const s = b[0]!;
         const cases: [Float32Array | number, number, Float32Array | number, number, (i: number) => number][] = [
           [a, 2, b, 3, (i) => f(a[2 + i]!, b[3 + i]!)],
@@ -101,7 +91,7 @@ describe('WebAssembly SIMD elementwise kernels', () => {
       expect(wasmCompare(op, SPECIAL_A, 0, SPECIAL_B, 0, out, 0, SPECIAL_A.length)).toBe(true);
       expect(Array.from(out)).toEqual([...Array.from(SPECIAL_A, (x, i) => +f(x, SPECIAL_B[i]!)), 7]);
       for (const n of SIZES) {
-        const a = values(n, 3).map((v) => Math.round(v * 4) / 4); // with ties
+        const a = seededValues(n, 3).map((v) => Math.round(v * 4) / 4); // with ties
         const res = new Uint8Array(n);
         expect(wasmCompare(op, a, 0, 0.25, 0, res, 0, n)).toBe(true);
         expect(Array.from(res)).toEqual(Array.from(a, (x) => +f(x, 0.25)));
@@ -114,7 +104,7 @@ describe('WebAssembly SIMD elementwise kernels', () => {
   for (const op of Object.keys(UNARY) as WasmUnaryOp[]) {
     it(`${op} equals the TypeScript loop bit for bit, special values included`, () => {
       for (const n of SIZES) {
-        const x = values(n, 4);
+        const x = seededValues(n, 4);
         const out = new Float32Array(n);
         expect(wasmUnary(op, x, out, n)).toBe(true);
         expectSameBits(out, Float32Array.from(x, UNARY[op]), `${op} n=${n}`);
@@ -128,8 +118,8 @@ describe('WebAssembly SIMD elementwise kernels', () => {
   it('where selects per condition byte (any nonzero is true), with a scalar on either side, at offsets', () => {
     for (const n of SIZES) {
       const c = Uint8Array.from({ length: n + 1 }, (_, i) => [0, 1, 2, 255][(i * 7) % 4]!);
-      const a = values(n + 2, 5);
-      const b = values(n + 3, 6);
+      const a = seededValues(n + 2, 5);
+      const b = seededValues(n + 3, 6);
       const cases: [Float32Array | number, Float32Array | number, (i: number) => number][] = [
         [a, b, (i) => (c[1 + i] ? a[2 + i]! : b[3 + i]!)],
         [a, -0, (i) => (c[1 + i] ? a[2 + i]! : -0)],
@@ -147,7 +137,7 @@ describe('WebAssembly SIMD elementwise kernels', () => {
   it('sums contiguous rows in float64 (exact here), short rows batched per block and long rows in pieces', () => {
     const shapes: [number, number][] = [[1, 1], [3, 7], [5, 8], [2, 9], [1000, 17], [1, 16384], [3, 16385], [2, 40000], [16384, 2], [7, 0]];
     for (const [rows, len] of shapes) {
-      const x = values(rows * len, rows + len);
+      const x = seededValues(rows * len, rows + len);
       const out = new Float32Array(rows).fill(7);
       expect(wasmSumRows(x, rows, len, out)).toBe(true);
       const ref = new Float32Array(rows);
@@ -184,11 +174,11 @@ describe('WebAssembly elementwise kernels with NN_WASM=0', () => {
     expect(fresh.wasmElementwiseAvailable()).toBe(false);
     const out = new Float32Array(4).fill(7);
     const bytes = new Uint8Array(4).fill(7);
-    expect(fresh.wasmBinary('Add', values(4, 1), 0, values(4, 2), 0, out, 0, 4)).toBe(false);
-    expect(fresh.wasmCompare('Less', values(4, 1), 0, 0, 0, bytes, 0, 4)).toBe(false);
-    expect(fresh.wasmUnary('Sqrt', values(4, 1), out, 4)).toBe(false);
-    expect(fresh.wasmWhere(bytes, 0, values(4, 1), 0, 0, 0, out, 0, 4)).toBe(false);
-    expect(fresh.wasmSumRows(values(4, 1), 2, 2, out)).toBe(false);
+    expect(fresh.wasmBinary('Add', seededValues(4, 1), 0, seededValues(4, 2), 0, out, 0, 4)).toBe(false);
+    expect(fresh.wasmCompare('Less', seededValues(4, 1), 0, 0, 0, bytes, 0, 4)).toBe(false);
+    expect(fresh.wasmUnary('Sqrt', seededValues(4, 1), out, 4)).toBe(false);
+    expect(fresh.wasmWhere(bytes, 0, seededValues(4, 1), 0, 0, 0, out, 0, 4)).toBe(false);
+    expect(fresh.wasmSumRows(seededValues(4, 1), 2, 2, out)).toBe(false);
     expect(Array.from(out)).toEqual([7, 7, 7, 7]);
     expect(Array.from(bytes)).toEqual([7, 7, 7, 7]);
   });

@@ -3,17 +3,7 @@ import { newGemmScratch, runGemmTasks, type GemmJob } from '../kernels/matmul-bl
 import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from './gemm-wasm.generated.js';
 import { gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmTasks, wasmGemm, wasmGemmOutput, type WasmGemm } from './gemm-wasm.js';
 import { decodeBase64 } from './load.js';
-
-/** Deterministic values in [-1, 1) (a small LCG). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededValues } from '@nn/testing';
 
 /** A job of one m×n product whose operands are stored transposed or not, with `pad` unused elements after each stored row. */
 function job(m: number, k: number, n: number, tA: boolean, tB: boolean, pad = 0): { job: GemmJob; aLen: number; bLen: number } {
@@ -93,8 +83,8 @@ describe('WebAssembly SIMD GEMM', () => {
         for (const [tA, tB] of flags)
           it(`matches the float64 product: m=${m} k=${k} n=${n} transposeA=${tA} transposeB=${tB}`, () => {
             const { job: j, aLen, bLen } = job(m, k, n, tA, tB);
-            const a = values(aLen, m * 31 + k);
-            const b = values(bLen, n * 17 + k);
+            const a = seededValues(aLen, m * 31 + k);
+            const b = seededValues(bLen, n * 17 + k);
             const c = runWasm(w, j, a, b, m * n);
             expectProduct(c, j, a, b);
             // Same answer as the TypeScript reference within float32 rounding.
@@ -105,16 +95,16 @@ describe('WebAssembly SIMD GEMM', () => {
       it('reads padded rows (strides that are not the matrix width): packed, dot and scalar matrix-vector paths', () => {
         for (const [m, k, n, tA, tB] of [[11, 19, 13, false, false], [11, 19, 13, true, true], [1, 19, 13, false, true], [1, 19, 13, true, false], [11, 19, 1, true, true]] as const) {
           const { job: j, aLen, bLen } = job(m, k, n, tA, tB, 3);
-          const a = values(aLen, 3);
-          const b = values(bLen, 4);
+          const a = seededValues(aLen, 3);
+          const b = seededValues(bLen, 4);
           expectProduct(runWasm(w, j, a, b, m * n), j, a, b);
         }
       });
 
       it('runs batched tasks with operand offsets into an output block with ldc > n, leaving the rest untouched', () => {
         const m = 6, k = 10, n = 9, ldc = 20;
-        const a = values(3 * m * k, 5);
-        const b = values(2 * k * n, 6);
+        const a = seededValues(3 * m * k, 5);
+        const b = seededValues(2 * k * n, 6);
         // Three products written side by side into rows of width ldc: columns [0, 9) and [10, 19) of rows 0..5 and 6..11.
         const j: GemmJob = {
           k, ldc, aRowStride: k, aColStride: 1, bRowStride: n, bColStride: 1,
@@ -130,14 +120,14 @@ describe('WebAssembly SIMD GEMM', () => {
         const { job: j } = job(3, 0, 5, false, false);
         expect(Array.from(runWasm(w, j, new Float32Array(0), new Float32Array(0), 15))).toEqual(new Array(15).fill(0));
         const empty: GemmJob = { ...j, k: 4, tasks: [0, 5, 0, 0, 0] };
-        expect(runWasm(w, empty, new Float32Array(0), values(20, 1), 0).length).toBe(0);
+        expect(runWasm(w, empty, new Float32Array(0), seededValues(20, 1), 0).length).toBe(0);
       });
 
       it('propagates NaN and infinities exactly as the TypeScript kernel does (edge tiles included)', () => {
         for (const [m, k, n, tA, tB] of [[7, 12, 11, false, false], [7, 12, 11, true, true], [1, 12, 11, false, false], [7, 12, 1, true, false]] as const) {
           const { job: j, aLen, bLen } = job(m, k, n, tA, tB);
-          const a = values(aLen, 9);
-          const b = values(bLen, 10);
+          const a = seededValues(aLen, 9);
+          const b = seededValues(bLen, 10);
           const A = (i: number, p: number) => i * j.aRowStride + p * j.aColStride;
           const B = (p: number, q: number) => p * j.bRowStride + q * j.bColStride;
           a[A(m - 1, 2)] = Number.NaN; // last row of C: NaN
@@ -164,8 +154,8 @@ describe('WebAssembly SIMD GEMM', () => {
         const before = w.memory.buffer.byteLength;
         for (const s of [300, 40, 310]) {
           const { job: j, aLen, bLen } = job(s, 70, s, false, false);
-          const a = values(aLen, s);
-          const b = values(bLen, s + 1);
+          const a = seededValues(aLen, s);
+          const b = seededValues(bLen, s + 1);
           expectProduct(runWasm(w, j, a, b, s * s), j, a, b);
         }
         expect(w.memory.buffer.byteLength).toBeGreaterThanOrEqual(Math.max(before, 4 * (310 * 70 * 2 + 310 * 310)));
@@ -177,8 +167,8 @@ describe('WebAssembly SIMD GEMM', () => {
     const other = instantiateGemmWasm(m.module, m.memory, 1);
     expect(other.scratch).toBeGreaterThan(w!.scratch);
     const { job: j, aLen, bLen } = job(45, 300, 70, true, false);
-    const a = values(aLen, 11);
-    const b = values(bLen, 12);
+    const a = seededValues(aLen, 11);
+    const b = seededValues(bLen, 12);
     expect(loadWasmGemmOperands(w!, 2, a, b, 45 * 70)).toBe(true);
     Object.assign(other, { a: w!.a, b: w!.b, c: w!.c });
     runWasmGemmTasks(other, j);
@@ -205,8 +195,8 @@ describe('MatMul kernel: WebAssembly path and the NN_WASM=0 fallback', () => {
     // A fresh module graph reads NN_WASM anew.
     const nn = await import('../../../index.js');
     const { matmulStats } = await import('../kernels/matmul-threads.js');
-    const a = values(40 * 30, 1);
-    const b = values(30 * 20, 2);
+    const a = seededValues(40 * 30, 1);
+    const b = seededValues(30 * 20, 2);
     const c = nn.matmul(nn.tensor(a, { shape: [40, 30] }), nn.tensor(b, { shape: [30, 20] }));
     return { c: c.dataSync() as Float32Array, wasmCalls: matmulStats.wasmCalls, j: job(40, 30, 20, false, false).job, a, b };
   }
