@@ -52,9 +52,45 @@ export interface IndexSelectAttrs { dim: number }
 export interface ScatterAddAttrs { dim: number }
 export interface CastAttrs { dtype: 'float32' | 'int32' | 'bool' }
 
+/**
+ * A grid of 2-d sliding windows over the spatial dims of an image [N, C, H, W] (1-d data is H = 1). Window
+ * (oy, ox) of the `outSize` grid covers the positions (oy·stride[0] − pad[0] + ky·dilation[0],
+ * ox·stride[1] − pad[1] + kx·dilation[1]) for ky < kernel[0], kx < kernel[1]; positions outside the image are
+ * padding. `pad` is the padding before the image (top, left); the padding after it is whatever the grid
+ * reaches, so asymmetric ('same') and ceil-mode grids need nothing more.
+ */
+export interface WindowAttrs {
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  pad: [number, number];
+  outSize: [number, number];
+}
+/**
+ * (x [N, C, H, W]) → columns [C·kh·kw, N·oh·ow]: row (c, ky, kx) holds, for every window, the value of channel
+ * c at that window's (ky, kx) position (0 in the padding). The row order matches a weight [O, C/G, kh, kw]
+ * flattened, so with G groups the columns viewed as [G, (C/G)·kh·kw, N·oh·ow] make a convolution one matrix
+ * product per group (im2col, as PyTorch's slow_conv2d and Caffe do); N is folded into the columns so that
+ * product is a single GEMM.
+ */
+export type Im2ColAttrs = WindowAttrs;
+/**
+ * The adjoint of Im2Col: (columns [C·kh·kw, N·oh·ow]) → image `shape` [N, C, H, W], each column value added
+ * into the image position it was read from (padding positions dropped). A transposed convolution's forward
+ * pass and a convolution's input gradient.
+ */
+export interface Col2ImAttrs extends WindowAttrs { shape: [number, number, number, number] }
+/**
+ * (x [N, C, H, W]) → int32 [N, C, oh, ow]: for each window, the flat index y·W + x within its (n, c) plane of
+ * the largest value (the first one on ties; a NaN wins, the last NaN when several, as PyTorch's max pooling),
+ * padding excluded. Max pooling is a Gather at these indices, so its gradient is the Gather's.
+ */
+export type MaxPoolIndicesAttrs = WindowAttrs;
+
 /** Every kernel name. `Clone` copies; `Reshape` shares storage. */
 export const KERNELS = [
   ...UNARY_KERNELS, ...UNARY_ATTR_KERNELS, ...BINARY_KERNELS, ...COMPARE_KERNELS, ...REDUCE_KERNELS, ...ARG_REDUCE_KERNELS,
   'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'IndexSelect', 'ScatterAdd',
+  'Im2Col', 'Col2Im', 'MaxPoolIndices',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];

@@ -2,6 +2,7 @@
  * The gradient-rule table: one entry per kernel of @nn/tensor's `kernels.ts`, either a rule or an explicit
  * NON_DIFFERENTIABLE. A kernel missing here fails backward with an error naming it.
  */
+import { CONV_RULES } from './conv.js';
 import { BINARY_RULES, OTHER_ELEMENTWISE_RULES, UNARY_ATTR_RULES, UNARY_RULES } from './elementwise.js';
 import { INDEXING_RULES } from './indexing.js';
 import { MATMUL_RULES } from './matmul.js';
@@ -20,6 +21,7 @@ const TABLE: Record<KernelName, RuleEntry> = {
   ...MATMUL_RULES,
   ...MOVEMENT_RULES,
   ...INDEXING_RULES,
+  ...CONV_RULES,
   // Boolean / integer outputs: no gradient flows through them. (Cast is listed above: only float32 → float32
   // is ever recorded, since a cast to int32/bool gives an output that cannot require gradients.)
   Equal: NON_DIFFERENTIABLE,

@@ -146,6 +146,21 @@ describe('gradcheck: movement and indexing', () => {
   });
 });
 
+describe('gradcheck: window kernels', () => {
+  const window = { kernel: [2, 3], stride: [2, 1], dilation: [1, 2], pad: [1, 2], outSize: [3, 4] };
+  it('Im2Col (strided, dilated, padded) and its adjoint Col2Im', () => {
+    check((x) => engine.runKernel('Im2Col', [x], window), rn(2, 2, 4, 5));
+    check((c) => engine.runKernel('Col2Im', [c], { ...window, shape: [2, 2, 4, 5] }), rn(12, 24));
+  });
+  it('max pooling as MaxPoolIndices + Gather', () => {
+    const pool = (x: Tensor) => {
+      const idx = engine.runKernel('MaxPoolIndices', [x], { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], pad: [0, 0], outSize: [2, 2] });
+      return x.reshape(2, 3, 16).gather(2, idx.reshape(2, 3, 4));
+    };
+    check(pool, rn(2, 3, 4, 4));
+  });
+});
+
 describe('gradcheck: composites', () => {
   it('softmax logSoftmax logsumexp', () => {
     const x = rn(2, 3, 4);

@@ -6,3 +6,4 @@ import './reduce.js';
 import './matmul.js';
 import './movement.js';
 import './gather.js';
+import './conv.js';
