@@ -2,7 +2,7 @@ import { backward } from '@nn/autograd';
 import { memory, mul, ones, sum, tensor, tidy } from '@nn/tensor';
 import { expectClose } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
-import { BatchNorm1d, type BatchNormOptions } from './index.js';
+import { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './index.js';
 import { decode, expectGolden, FLOAT32, readGolden, type Encoded } from './testing/golden.js';
 
 interface BnStep {
@@ -26,36 +26,53 @@ interface BnCase {
   steps: BnStep[];
 }
 const golden = readGolden<{ batchnorm: BnCase[] }>('layers.json');
+const golden2d = readGolden<{ batchnorm2d: BnCase[] }>('conv.json');
+
+/** Runs a golden case's training batches, then its evaluation batch, checking every output and statistic. */
+function runSteps(bn: BatchNorm1d | BatchNorm2d, c: BnCase): void {
+  if (c.weight) {
+    bn.weight!.assign(decode(c.weight));
+    bn.bias!.assign(decode(c.bias!));
+  }
+  c.steps.forEach((s, i) => {
+    const where = `step ${i} (${s.training ? 'train' : 'eval'})`;
+    bn.train(s.training);
+    const x = decode(s.x, { requiresGrad: true });
+    const y = bn.call(x);
+    expectGolden(y, s.y, `${where} y`, FLOAT32);
+    backward(sum(mul(y, decode(s.g))));
+    expectGolden(x.grad!, s.dx, `${where} dx`, FLOAT32);
+    if (s.dweight) {
+      expectGolden(bn.weight!.grad!, s.dweight, `${where} dweight`, FLOAT32);
+      expectGolden(bn.bias!.grad!, s.dbias!, `${where} dbias`, FLOAT32);
+    }
+    if (s.runningMean) {
+      expectGolden(bn.runningMean!, s.runningMean, `${where} runningMean`, FLOAT32);
+      expectGolden(bn.runningVar!, s.runningVar!, `${where} runningVar`, FLOAT32);
+      expect(bn.numBatchesTracked!.item()).toBe(s.numBatchesTracked);
+    }
+    bn.zeroGrad();
+  });
+}
 
 describe('BatchNorm1d against PyTorch: training batches, then evaluation', () => {
-  for (const c of golden.batchnorm) {
-    it(c.name, () => {
-      const bn = new BatchNorm1d(c.numFeatures, c.options);
-      if (c.weight) {
-        bn.weight!.assign(decode(c.weight));
-        bn.bias!.assign(decode(c.bias!));
-      }
-      c.steps.forEach((s, i) => {
-        const where = `step ${i} (${s.training ? 'train' : 'eval'})`;
-        bn.train(s.training);
-        const x = decode(s.x, { requiresGrad: true });
-        const y = bn.call(x);
-        expectGolden(y, s.y, `${where} y`, FLOAT32);
-        backward(sum(mul(y, decode(s.g))));
-        expectGolden(x.grad!, s.dx, `${where} dx`, FLOAT32);
-        if (s.dweight) {
-          expectGolden(bn.weight!.grad!, s.dweight, `${where} dweight`, FLOAT32);
-          expectGolden(bn.bias!.grad!, s.dbias!, `${where} dbias`, FLOAT32);
-        }
-        if (s.runningMean) {
-          expectGolden(bn.runningMean!, s.runningMean, `${where} runningMean`, FLOAT32);
-          expectGolden(bn.runningVar!, s.runningVar!, `${where} runningVar`, FLOAT32);
-          expect(bn.numBatchesTracked!.item()).toBe(s.numBatchesTracked);
-        }
-        bn.zeroGrad();
-      });
-    });
-  }
+  for (const c of golden.batchnorm) it(c.name, () => runSteps(new BatchNorm1d(c.numFeatures, c.options), c));
+});
+
+describe('BatchNorm2d against PyTorch: training batches, then evaluation', () => {
+  for (const c of golden2d.batchnorm2d) it(c.name, () => runSteps(new BatchNorm2d(c.numFeatures, c.options), c));
+});
+
+describe('BatchNorm2d', () => {
+  it('has BatchNorm1d\'s state-dict keys and takes [N, C, H, W] only', () => {
+    const bn = new BatchNorm2d(3);
+    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(String(bn)).toBe('BatchNorm2d(3, eps=0.00001, momentum=0.1, affine=true, trackRunningStats=true)');
+    expect(() => bn.forward(ones([4, 3, 5]))).toThrow('BatchNorm2d: expected input of shape [N, 3, H, W], got [4,3,5]');
+    expect(() => bn.forward(ones([4, 2, 5, 5]))).toThrow('BatchNorm2d: expected input of shape [N, 3, H, W], got [4,2,5,5]');
+    expect(() => bn.forward(ones([1, 3, 1, 1]))).toThrow('BatchNorm2d: Expected more than 1 value per channel when training, got input of shape [1,3,1,1]');
+    expect(() => new BatchNorm2d(3, { momentun: 0.1 } as never)).toThrow("BatchNorm2d: unknown option 'momentun'");
+  });
 });
 
 describe('BatchNorm1d', () => {

@@ -1,4 +1,4 @@
-/** Batch normalisation over the channel dim of [N, C] or [N, C, L] inputs (torch.nn.BatchNorm1d). */
+/** Batch normalisation over the channel dim (torch.nn.BatchNorm1d over [N, C] or [N, C, L], BatchNorm2d over [N, C, H, W]). */
 import { noGrad } from '@nn/autograd';
 import { add, cast, div, fmtShape, mul, ones, reciprocal, reshape, rsqrt, sub, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
 import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe } from './args.js';
@@ -19,8 +19,9 @@ export interface BatchNormOptions {
 }
 
 /**
- * y = (x − E[x]) / √(Var[x] + eps) · weight + bias per channel, with the statistics taken over the batch (and
- * length) dims: for input [N, C] over N, for [N, C, L] over N and L (n = N·L values per channel).
+ * y = (x − E[x]) / √(Var[x] + eps) · weight + bias per channel (dim 1), with the statistics taken over every
+ * other dim: for input [N, C] over N, for [N, C, L] over N and L (n = N·L values per channel), for
+ * [N, C, H, W] over N, H and W. The subclasses only say which input ranks they take.
  *
  * - Training: normalises with the batch mean and the biased batch variance, then updates the running averages
  *   runningMean ← (1 − m)·runningMean + m·mean and runningVar ← (1 − m)·runningVar + m·var_unbiased, with
@@ -33,7 +34,7 @@ export interface BatchNormOptions {
  * State-dict keys are PyTorch's: weight, bias, running_mean, running_var, num_batches_tracked (int32 here,
  * int64 in PyTorch; loading converts).
  */
-export class BatchNorm1d extends Module {
+abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -45,9 +46,12 @@ export class BatchNorm1d extends Module {
   readonly runningVar: Tensor | null;
   readonly numBatchesTracked: Tensor | null;
 
-  constructor(numFeatures: number, opts?: BatchNormOptions) {
+  protected constructor(
+    private readonly op: string,
+    numFeatures: number,
+    opts: BatchNormOptions | undefined,
+  ) {
     super();
-    const op = 'BatchNorm1d';
     this.numFeatures = checkInt(op, 'numFeatures', numFeatures, 1);
     const o = checkOptions(op, opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'device']);
     this.eps = checkNumber(op, 'eps', o.eps ?? 1e-5, 0);
@@ -67,15 +71,18 @@ export class BatchNorm1d extends Module {
     this.numBatchesTracked = this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int32', device }) : null);
   }
 
+  /** The input shapes this layer takes, as an error message shows them (`[N, 3] or [N, 3, L]`); null if x fits. */
+  protected abstract expectedShape(x: Tensor): string | null;
+
   forward(x: Tensor): Tensor {
-    const op = 'BatchNorm1d';
+    const op = this.op;
     checkTensor(op, 'input', x, ['float32']);
     const c = this.numFeatures;
-    if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== c)
-      throw new Error(`${op}: expected input of shape [N, ${c}] or [N, ${c}, L], got ${fmtShape(x.shape)}`);
+    const expected = this.expectedShape(x);
+    if (expected !== null) throw new Error(`${op}: expected input of shape ${expected}, got ${fmtShape(x.shape)}`);
     const useBatchStats = this.training || !this.trackRunningStats;
-    const dims = x.rank === 2 ? [0] : [0, 2];
-    const statShape = x.rank === 2 ? [c] : [c, 1];
+    const dims = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
+    const statShape = [c, ...dims.slice(1).map(() => 1)];
     if (useBatchStats && x.size === c)
       throw new Error(`${op}: Expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
     return tidy(() => {
@@ -116,5 +123,28 @@ export class BatchNorm1d extends Module {
 
   protected override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
+  }
+}
+
+/** Batch normalisation over [N, C] or [N, C, L] inputs (torch.nn.BatchNorm1d); see BatchNormBase. */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, opts?: BatchNormOptions) {
+    super('BatchNorm1d', numFeatures, opts);
+  }
+
+  protected expectedShape(x: Tensor): string | null {
+    const c = this.numFeatures;
+    return (x.rank === 2 || x.rank === 3) && x.shape[1] === c ? null : `[N, ${c}] or [N, ${c}, L]`;
+  }
+}
+
+/** Batch normalisation over [N, C, H, W] images, statistics per channel over N, H and W (torch.nn.BatchNorm2d). */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, opts?: BatchNormOptions) {
+    super('BatchNorm2d', numFeatures, opts);
+  }
+
+  protected expectedShape(x: Tensor): string | null {
+    return x.rank === 4 && x.shape[1] === this.numFeatures ? null : `[N, ${this.numFeatures}, H, W]`;
   }
 }
