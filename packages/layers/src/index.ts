@@ -11,7 +11,7 @@ export { GroupNorm, groupNorm, type GroupNormOptions, type GroupNormFunctionalOp
 export { LayerNorm, layerNorm, type LayerNormOptions, type LayerNormFunctionalOptions } from './layer-norm.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, type GELUOptions } from './activations.js';
 export { Identity } from './identity.js';
-export { Flatten } from './flatten.js';
+export { Flatten, Unflatten } from './flatten.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutFunctionalOptions } from './dropout.js';
 export { Sequential, type TensorModule } from './sequential.js';
 export { Residual } from './residual.js';
@@ -45,6 +45,11 @@ export {
   loadSafetensors, readSafetensorsHeader, type LoadSafetensorsOptions, type SafetensorsHeader, type SafetensorsTensorInfo,
 } from './safetensors/load.js';
 export type { SafetensorsDType } from './safetensors/dtypes.js';
+
+export { RNNBase, type RNNOptions, type RNNWeights } from './rnn/rnn-base.js';
+export { LSTM } from './rnn/lstm.js';
+export { GRU } from './rnn/gru.js';
+export { RNNCellBase, LSTMCell, GRUCell, type RNNCellOptions } from './rnn/cells.js';
 
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './attention/scaled-dot-product.js';
 export {

@@ -1,5 +1,5 @@
 /**
- * The CPU Sum/Max/Min kernels take a path per call: a scan when the innermost dims are reduced, row
+ * The CPU Sum/Max/Min kernels take a path per call: a scan (or slabs of rows) when the innermost dims are reduced, row
  * accumulation when they are kept; float32 loops, WebAssembly SIMD for large float32 sums, and a generic loop
  * for int32/bool. Each is checked here against the element-by-element definition.
  */
@@ -37,7 +37,7 @@ const amax = (m: number, v: number) => (v > m || v !== v ? v : m);
 const amin = (m: number, v: number) => (v < m || v !== v ? v : m);
 
 describe('CPU reduction kernels', () => {
-  it('sum float32 over last, leading, middle and all dims (SIMD rows, SIMD columns, scans)', () => {
+  it('sum float32 over last, leading, middle and all dims (SIMD rows, SIMD columns, SIMD slabs, scans)', () => {
     expect(SHAPE.reduce((a, b) => a * b) / SHAPE[0]!).toBeGreaterThanOrEqual(MIN_WASM_ELEMENTS);
     const xv = values(12000, 1);
     const x = tensor(xv, { shape: SHAPE });

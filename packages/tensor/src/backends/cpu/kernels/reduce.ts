@@ -72,8 +72,8 @@ registerKernel<CpuBackend>('cpu', 'Sum', ({ inputs: [x], attrs, backend }) => {
     // Only the innermost group reduced: output r sums the contiguous row r.
     const rowSums = p.innerReduced && p.roffs.length === 1 && p.bases.length * p.span >= MIN_WASM_ELEMENTS;
     if (!(rowSums && wasmSumRows(xs as Float32Array, p.bases.length, p.span, out))) {
-      if (p.innerReduced) sumScansF32(xs as Float32Array, p, out);
-      else sumRowsF32(xs as Float32Array, p, out);
+      if (!p.innerReduced) sumRowsF32(xs as Float32Array, p, out);
+      else if (!sumSlabsWasm(xs as Float32Array, p, out)) sumScansF32(xs as Float32Array, p, out);
     }
     return backend.make(out, shape, 'float32');
   }
@@ -82,6 +82,27 @@ registerKernel<CpuBackend>('cpu', 'Sum', ({ inputs: [x], attrs, backend }) => {
   else sumRows(xs, p, out);
   return backend.make(out, shape, 'int32');
 });
+
+/**
+ * Innermost group reduced with further reduced dims outside kept ones ([N, C, L] over N and L, BatchNorm's
+ * statistics): when the kept dims form one block right outside the innermost group, each reduced index q
+ * holds a slab of contiguous rows (one per output), summed by the WebAssembly row sums into float64 and added
+ * up over q. Returns false where that layout does not hold, the rows are short or WebAssembly is unavailable.
+ */
+function sumSlabsWasm(xs: Float32Array, { bases, roffs, span }: ReducePlan, out: Float32Array): boolean {
+  const rows = bases.length;
+  if (roffs.length < 2 || span < 16 || rows * span < MIN_WASM_ELEMENTS) return false;
+  for (let r = 1; r < rows; r++) if (bases[r] !== bases[0]! + r * span) return false;
+  const acc = new Float64Array(rows);
+  const slab = new Float64Array(rows);
+  for (let q = 0; q < roffs.length; q++) {
+    const start = bases[0]! + roffs[q]!;
+    if (!wasmSumRows(xs.subarray(start, start + rows * span), rows, span, slab)) return false;
+    for (let r = 0; r < rows; r++) acc[r] += slab[r]!;
+  }
+  out.set(acc);
+  return true;
+}
 
 /** Innermost group reduced: each output is a scan of `roffs.length` runs of `span` contiguous elements. */
 function sumScansF32(xs: Float32Array, { bases, roffs, span }: ReducePlan, out: Float32Array): void {

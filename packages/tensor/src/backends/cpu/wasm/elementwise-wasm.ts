@@ -284,9 +284,10 @@ export function wasmWhere(
 
 /**
  * out[r] = Σ_{i<len} x[r·len + i] for r < rows (x holds rows contiguous rows), accumulated in float64 and
- * rounded once on store. Returns false, writing nothing, where the module is unavailable.
+ * rounded once on store (a Float64Array `out` keeps the float64 sums). Returns false, writing nothing, where
+ * the module is unavailable.
  */
-export function wasmSumRows(x: Float32Array, rows: number, len: number, out: Float32Array): boolean {
+export function wasmSumRows(x: Float32Array, rows: number, len: number, out: Float32Array | Float64Array): boolean {
   const w = elementwise();
   if (!w) return false;
   const { ex, A, S } = w;

@@ -3,7 +3,7 @@ import { registerKernel } from '../../../../kernel-registry.js';
 import type { Col2ImAttrs } from '../../../../kernels.js';
 import { sizeOf } from '../../../../shape.js';
 import type { CpuBackend } from '../../backend-cpu.js';
-import { forEachTapRun } from './windows.js';
+import { walkRuns } from './windows.js';
 
 /**
  * Col2Im (see kernels.ts): columns [C·kh·kw, N·oh·ow] → image `shape`, Im2Col's walk with the copy reversed
@@ -11,12 +11,7 @@ import { forEachTapRun } from './windows.js';
  */
 registerKernel<CpuBackend>('cpu', 'Col2Im', ({ inputs: [cols], attrs, backend }) => {
   const a = attrs as Col2ImAttrs;
-  const src = backend.values(cols!);
   const out = makeArray(cols!.dtype, sizeOf(a.shape));
-  const sw = a.stride[1];
-  forEachTapRun(a.shape, a, (s, d, lo, hi) => {
-    if (sw === 1) for (let o = lo; o < hi; o++) out[s + o]! += src[d + o]!;
-    else for (let o = lo; o < hi; o++) out[s + o * sw]! += src[d + o]!;
-  });
+  walkRuns(a.shape, a, out, backend.values(cols!), true);
   return backend.make(out, a.shape, cols!.dtype);
 });

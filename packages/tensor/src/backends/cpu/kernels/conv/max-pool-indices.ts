@@ -1,7 +1,7 @@
 import { registerKernel } from '../../../../kernel-registry.js';
 import type { MaxPoolIndicesAttrs } from '../../../../kernels.js';
 import type { CpuBackend } from '../../backend-cpu.js';
-import { validRange, windowGeometry } from './windows.js';
+import { endInside, firstInside, windowGeometry } from './windows.js';
 
 /**
  * MaxPoolIndices (see kernels.ts): x [N, C, H, W] → int32 [N, C, oh, ow], the flat in-plane index of each
@@ -10,27 +10,37 @@ import { validRange, windowGeometry } from './windows.js';
  * no position inside the image gets −1.
  */
 registerKernel<CpuBackend>('cpu', 'MaxPoolIndices', ({ inputs: [x], attrs, backend }) => {
-  const a = attrs as MaxPoolIndicesAttrs;
-  const { n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow } = windowGeometry(x!.shape, a);
+  const { n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow } = windowGeometry(x!.shape, attrs as MaxPoolIndicesAttrs);
   const src = backend.values(x!);
   const out = new Int32Array(n * c * oh * ow);
   const plane = h * w;
+  // Each window's in-image taps [k0, k1) and first coordinate, per grid column and row, computed once.
+  const span = (count: number, s: number, p: number, d: number, size: number, k: number) => {
+    const t = new Int32Array(3 * count);
+    for (let o = 0; o < count; o++) {
+      const off = o * s - p;
+      t[3 * o] = Math.min(k, firstInside(off, d));
+      t[3 * o + 1] = endInside(off, d, size, k);
+      t[3 * o + 2] = off;
+    }
+    return t;
+  };
+  const xs = span(ow, sw, pl, dw, w, kw);
+  const ys = span(oh, sh, pt, dh, h, kh);
   let o = 0;
-  for (let p = 0; p < n * c; p++) {
-    const base = p * plane;
+  for (let base = 0; base < n * c * plane; base += plane)
     for (let oy = 0; oy < oh; oy++) {
-      // Taps ky in [ky0, ky1) land inside the image: validRange over the taps of this window.
-      const [ky0, ky1] = validRange(oy * sh - pt, dh, h, kh);
+      const ky0 = ys[3 * oy]!, ky1 = ys[3 * oy + 1]!, y0 = ys[3 * oy + 2]!;
       for (let ox = 0; ox < ow; ox++, o++) {
-        const [kx0, kx1] = validRange(ox * sw - pl, dw, w, kw);
-        if (ky0 === ky1 || kx0 === kx1) {
+        const kx0 = xs[3 * ox]!, kx1 = xs[3 * ox + 1]!, x0 = xs[3 * ox + 2]!;
+        if (ky0 >= ky1 || kx0 >= kx1) {
           out[o] = -1;
           continue;
         }
         let best = -Infinity;
-        let at = (oy * sh - pt + ky0 * dh) * w + ox * sw - pl + kx0 * dw;
+        let at = (y0 + ky0 * dh) * w + x0 + kx0 * dw;
         for (let ky = ky0; ky < ky1; ky++) {
-          const row = (oy * sh - pt + ky * dh) * w + ox * sw - pl;
+          const row = (y0 + ky * dh) * w + x0;
           for (let kx = kx0; kx < kx1; kx++) {
             const i = row + kx * dw;
             const v = src[base + i]!;
@@ -43,6 +53,5 @@ registerKernel<CpuBackend>('cpu', 'MaxPoolIndices', ({ inputs: [x], attrs, backe
         out[o] = at;
       }
     }
-  }
   return backend.make(out, [n, c, oh, ow], 'int32');
 });
