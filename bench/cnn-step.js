@@ -5,20 +5,25 @@
  * to one thread; then a conv2d forward + backward microbenchmark (the CNN's second convolution: [64, 32, 14, 14]
  * with a 64×32×3×3 kernel, padding 1). Prints median ms and ratios; @nn runs with its default threading.
  *
+ * TensorFlow.js runs in a child process (this script with `--tfjs`): merely loading tfjs-backend-wasm slows
+ * @nn's step here by about 30%, so sharing a process would not measure either library as a user runs it.
+ *
  * Usage (after building): `node bench/cnn-step.js [--steps N]`, or `pnpm bench` at the repo root.
  */
 import * as nn from '@nn/tensor';
 import { backward } from '@nn/autograd';
 import { BatchNorm2d, Conv2d, conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
 import { AdamW } from '@nn/optim';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { printTable, runPython, timeSteps } from './peers.js';
 import { values } from './values.js';
 
 const argv = process.argv.slice(2);
 const stepsArg = argv.indexOf('--steps');
-const STEPS = stepsArg >= 0 ? Number(argv[stepsArg + 1]) : 20;
+const STEPS = stepsArg >= 0 ? Number(argv[stepsArg + 1]) : 30;
+/** Untimed steps first: V8 needs about ten to optimise a whole training step. */
+const WARMUP = 10;
 const BATCH = 64;
 const [C1, C2] = [32, 64];
 /** The microbenchmark's convolution: input [N, C, H, W], kernel [O, C, 3, 3]. */
@@ -64,6 +69,8 @@ function oursConv() {
  * kernels), the same arithmetic.
  */
 async function tfjsStep() {
+  const tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
   await tf.ready();
   const x = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 0);
@@ -109,19 +116,30 @@ async function tfjsStep() {
   return { step, conv: conv() };
 }
 
-const o = oursStep();
-const stepResults = [{ name: '@nn cpu', ms: await timeSteps(o.step, STEPS) }];
-if (o.leaked() !== 0) throw new Error(`cnn-step: @nn leaked ${o.leaked()} tensors over the timed steps`);
-const convResults = [{ name: '@nn cpu', ms: await timeSteps(oursConv(), STEPS) }];
-const t = await tfjsStep();
-stepResults.push({ name: 'tfjs-backend-wasm', ms: await timeSteps(t.step, Math.max(5, STEPS >> 1), 2) });
-convResults.push({ name: 'tfjs-backend-wasm', ms: await timeSteps(t.conv, Math.max(5, STEPS >> 1), 2) });
-const torch = runPython('./cnn_step.py', [STEPS]);
-for (const [results, key] of [[stepResults, 'step'], [convResults, 'conv']]) {
-  if (torch.note) results.push({ name: 'pytorch cpu', note: torch.note });
-  else results.push({ name: 'pytorch cpu (1 thread)', ms: torch[key] });
+/** The tfjs peer in a child process: its medians as JSON, or a note. */
+function tfjsPeer() {
+  const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--tfjs', '--steps', String(STEPS)], { encoding: 'utf8' });
+  if (res.status !== 0) return { note: `failed: ${(res.stderr || res.stdout).trim().split('\n').at(-1)}` };
+  return JSON.parse(res.stdout);
 }
 
+if (argv.includes('--tfjs')) {
+  const t = await tfjsStep();
+  const peerSteps = Math.max(5, STEPS >> 1);
+  console.log(JSON.stringify({ step: await timeSteps(t.step, peerSteps, 2), conv: await timeSteps(t.conv, peerSteps, 2) }));
+  process.exit(0);
+}
+
+const o = oursStep();
+const stepResults = [{ name: '@nn cpu', ms: await timeSteps(o.step, STEPS, WARMUP) }];
+if (o.leaked() !== 0) throw new Error(`cnn-step: @nn leaked ${o.leaked()} tensors over the timed steps`);
+const convResults = [{ name: '@nn cpu', ms: await timeSteps(oursConv(), STEPS, WARMUP) }];
+for (const [peer, name] of [[tfjsPeer(), 'tfjs-backend-wasm'], [runPython('./cnn_step.py', [STEPS, WARMUP]), 'pytorch cpu (1 thread)']]) {
+  for (const [results, key] of [[stepResults, 'step'], [convResults, 'conv']]) {
+    if (peer.note) results.push({ name, note: peer.note });
+    else results.push({ name, ms: peer[key] });
+  }
+}
 console.log(`CNN training step: conv${C1}-BN-ReLU-pool-conv${C2}-BN-ReLU-pool-Drop(0.1)-10, batch ${BATCH} of 1×28×28, AdamW (median of ${STEPS} steps)\n`);
 printTable(stepResults);
 console.log(`\nconv2d forward + backward (dx, dw): [${CONV.n},${CONV.c},${CONV.hw},${CONV.hw}] * [${CONV.o},${CONV.c},3,3], padding 1\n`);

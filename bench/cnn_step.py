@@ -9,11 +9,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+steps = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+warmup = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 torch.set_num_threads(1)
 
 
-def median_ms(fn, n, warmup=5):
+def median_ms(fn, n):
     for _ in range(warmup):
         fn()
     times = []

@@ -11,7 +11,6 @@
 import { pathToFileURL } from 'node:url';
 import {
   Adam, backward, clipGradNorm, CosineAnnealingLR, crossEntropy, div, dispose, Generator, noGrad, reshape, softmax, tensor, tidy, uniformValues,
-  type Tensor,
 } from '@nn/all';
 import { HELP, parseArgs, UsageError, type TrainOptions } from './args.js';
 import { batches, batchTensors, BOUNDARY, DataError, loadWords, unigramBits, type Batch, type Words } from './data.js';

@@ -1,4 +1,4 @@
-import { memory, tensor, tidy, type Tensor } from '@nn/tensor';
+import { memory, tensor, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { grad, valueAndGrad } from './index.js';
 

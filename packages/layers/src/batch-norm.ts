@@ -1,9 +1,9 @@
 /** Batch normalisation over the channel dim (torch.nn.BatchNorm1d over [N, C] or [N, C, L], BatchNorm2d over [N, C, H, W]). */
 import { noGrad } from '@nn/autograd';
-import { add, cast, div, fmtShape, mul, ones, reciprocal, reshape, rsqrt, sub, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
+import { add, cast, fmtShape, mul, ones, reciprocal, sub, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
 import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe } from './args.js';
 import { Module } from './module.js';
-import { normalizeOver, type Normalized } from './normalize.js';
+import { channelStats, normalizeWith, type ChannelStats } from './normalize.js';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -81,30 +81,23 @@ abstract class BatchNormBase extends Module {
     const expected = this.expectedShape(x);
     if (expected !== null) throw new Error(`${op}: expected input of shape ${expected}, got ${fmtShape(x.shape)}`);
     const useBatchStats = this.training || !this.trackRunningStats;
-    const dims = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
-    const statShape = [c, ...dims.slice(1).map(() => 1)];
     if (useBatchStats && x.size === c)
       throw new Error(`${op}: Expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+    // [N, C, L] (L = H·W for images, 1 for [N, C]): statistics per channel over N and L.
+    const view: [number, number, number] = [x.shape[0]!, c, x.size / Math.max(1, x.shape[0]! * c)];
     return tidy(() => {
-      let y: Tensor;
-      if (x.size === 0) y = mul(x, 1);
-      else if (useBatchStats) {
-        const stats = normalizeOver(x, dims, this.eps);
-        y = stats.y;
-        if (this.training && this.trackRunningStats) this.#updateRunningStats(stats);
-      } else {
+      if (x.size === 0) return mul(x, 1);
+      if (!useBatchStats) {
         // Detached views: a later update of the buffers (assign) must not touch what this graph saved.
-        const rm = reshape(this.runningMean!.detach(), statShape);
-        const rv = reshape(this.runningVar!.detach(), statShape);
-        y = mul(sub(x, rm), rsqrt(add(rv, this.eps)));
+        return normalizeWith(x, view, this.runningMean!.detach(), this.runningVar!.detach(), this.eps, this.weight, this.bias);
       }
-      if (this.weight && this.bias) y = add(mul(y, reshape(this.weight, statShape)), reshape(this.bias, statShape));
-      return y;
+      const stats = channelStats(x, view);
+      if (this.training && this.trackRunningStats) this.#updateRunningStats(stats);
+      return normalizeWith(x, view, stats.mean, stats.variance, this.eps, this.weight, this.bias);
     });
   }
 
-  #updateRunningStats({ mean, sumSq, n }: Normalized): void {
-    const c = this.numFeatures;
+  #updateRunningStats({ mean, variance, n }: ChannelStats): void {
     const rm = this.runningMean!;
     const rv = this.runningVar!;
     const count = this.numBatchesTracked!;
@@ -113,10 +106,9 @@ abstract class BatchNormBase extends Module {
         count.assign(add(count, 1));
         const m = this.momentum ?? reciprocal(cast(count, 'float32'));
         const keepFactor = typeof m === 'number' ? 1 - m : sub(1, m);
-        const batchMean = reshape(mean.detach(), [c]);
-        const batchVar = div(reshape(sumSq.detach(), [c]), n - 1);
-        rm.assign(add(mul(batchMean, m), mul(rm, keepFactor)));
-        rv.assign(add(mul(batchVar, m), mul(rv, keepFactor)));
+        const unbiased = mul(variance.detach(), n / (n - 1));
+        rm.assign(add(mul(mean.detach(), m), mul(rm, keepFactor)));
+        rv.assign(add(mul(unbiased, m), mul(rv, keepFactor)));
       }),
     );
   }

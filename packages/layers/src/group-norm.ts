@@ -2,7 +2,7 @@
 import { add, fmtShape, mul, ones, reshape, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
 import { checkBool, checkInt, checkNumber, checkOptions, checkTensor } from './args.js';
 import { Module } from './module.js';
-import { normalizeOver } from './normalize.js';
+import { channelStats, normalizeWith } from './normalize.js';
 
 export interface GroupNormFunctionalOptions {
   /** Per-channel scale [C] (default none). */
@@ -36,9 +36,13 @@ function groupNormImpl(op: string, x: Tensor, groups: number, weight: Tensor | n
     checkTensor(op, name, t, ['float32']);
     if (t.rank !== 1 || t.shape[0] !== c) throw new Error(`${op}: ${name} must have shape [${c}] (channels), got ${fmtShape(t.shape)}`);
   }
+  // Each (sample, group) is a row of its C/G channels' values: x viewed as [1, N·G, D], normalised per row.
+  const rows = x.shape[0]! * groups;
+  const view: [number, number, number] = [1, rows, rows === 0 ? 0 : x.size / rows];
   return tidy(() => {
-    const grouped = reshape(x, [x.shape[0]!, groups, -1]);
-    let y = reshape(normalizeOver(grouped, [2], eps).y, x.shape);
+    if (x.size === 0) return mul(x, 1);
+    const { mean, variance } = channelStats(x, view);
+    let y = normalizeWith(x, view, mean, variance, eps, null, null);
     const perChannel = [c, ...x.shape.slice(2).map(() => 1)];
     if (weight) y = mul(y, reshape(weight, perChannel));
     if (bias) y = add(y, reshape(bias, perChannel));

@@ -2,7 +2,7 @@
 import { add, fmtShape, mul, ones, shapesEqual, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
 import { checkBool, checkNumber, checkOptions, checkTensor, describe } from './args.js';
 import { Module } from './module.js';
-import { normalizeOver } from './normalize.js';
+import { channelStats, normalizeWith } from './normalize.js';
 
 export interface LayerNormFunctionalOptions {
   /** Scale, shaped `normalizedShape` (default none). */
@@ -42,8 +42,13 @@ function normalizeTrailing(op: string, x: Tensor, shape: number[], weight: Tenso
   const k = shape.length;
   if (x.rank < k || !shapesEqual(x.shape.slice(x.rank - k), shape))
     throw new Error(`${op}: expected input with trailing dims ${fmtShape(shape)} (normalizedShape), got shape ${fmtShape(x.shape)}`);
+  // Each leading index is a row of D = prod(normalizedShape) values: x viewed as [1, rows, D], normalised per row.
+  const d = shape.reduce((p, n) => p * n, 1);
+  const view: [number, number, number] = [1, d === 0 ? 0 : x.size / d, d];
   return tidy(() => {
-    let y = normalizeOver(x, Array.from({ length: k }, (_, i) => x.rank - k + i), eps).y;
+    if (x.size === 0) return mul(x, 1);
+    const { mean, variance } = channelStats(x, view);
+    let y = normalizeWith(x, view, mean, variance, eps, null, null);
     if (weight) y = mul(y, weight);
     if (bias) y = add(y, bias);
     return y;

@@ -347,3 +347,71 @@ export function sumRows(x: usize, rows: i32, len: i32, out: usize): void {
     store<f64>(out + (<usize>r << 3), t);
   }
 }
+
+// ---- per-row normalisation kernels (rows of an [A, C, B] view, one row per (a, c)) ----
+
+/**
+ * o[r·inner + j] = x[r·inner + j]·s_r + t_r for r < rows, j < inner, with (s_r, t_r) = (st[2r], st[2r + 1]):
+ * ScaleShift's rows. The product rounds to float32 before the add, as the TypeScript loop does.
+ */
+export function scaleShiftRows(x: usize, st: usize, o: usize, rows: i32, inner: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = load<f32>(st + at(2 * r));
+    const t = load<f32>(st + at(2 * r + 1));
+    const vs = f32x4.splat(s);
+    const vt = f32x4.splat(t);
+    const row = x + at(r * inner);
+    const out = o + at(r * inner);
+    let j = 0;
+    for (; j + 4 <= inner; j += 4) v128.store(out + at(j), f32x4.add(f32x4.mul(v128.load(row + at(j)), vs), vt));
+    for (; j < inner; j++) store<f32>(out + at(j), load<f32>(row + at(j)) * s + t);
+  }
+}
+
+/**
+ * out[r] = Σ_{i<len} (x[r·len + i] − m[r])² for r < rows, with float64 means m and float64 sums (out): the
+ * second pass of Moments, around each row's channel mean.
+ */
+export function sumSquaredDeviations(x: usize, means: usize, rows: i32, len: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + at(r * len);
+    const m = load<f64>(means + (<usize>r << 3));
+    const vm = f64x2.splat(m);
+    let s0 = f64x2.splat(0), s1 = s0;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const v = v128.load(row + at(i));
+      const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), vm);
+      const d1 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), vm);
+      s0 = f64x2.add(s0, f64x2.mul(d0, d0));
+      s1 = f64x2.add(s1, f64x2.mul(d1, d1));
+    }
+    const s = f64x2.add(s0, s1);
+    let t = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    for (; i < len; i++) {
+      const d = <f64>load<f32>(row + at(i)) - m;
+      t += d * d;
+    }
+    store<f64>(out + (<usize>r << 3), t);
+  }
+}
+
+/** out[r] = Σ_{i<len} a[r·len + i]·b[r·len + i] for r < rows, in float64 (each product exact): SumProduct's rows. */
+export function dotRows(a: usize, b: usize, rows: i32, len: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const ra = a + at(r * len);
+    const rb = b + at(r * len);
+    let s0 = f64x2.splat(0), s1 = s0;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const va = v128.load(ra + at(i));
+      const vb = v128.load(rb + at(i));
+      s0 = f64x2.add(s0, f64x2.mul(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb)));
+      s1 = f64x2.add(s1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1))));
+    }
+    const s = f64x2.add(s0, s1);
+    let t = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    for (; i < len; i++) t += <f64>load<f32>(ra + at(i)) * <f64>load<f32>(rb + at(i));
+    store<f64>(out + (<usize>r << 3), t);
+  }
+}

@@ -45,6 +45,10 @@ export const MODULES = [
     output: 'src/backends/cpu/wasm/elementwise-wasm.generated.ts',
     builds: [{ constant: 'ELEMENTWISE_WASM_BASE64', source: 'assembly/elementwise.ts', flags: [] }],
   },
+  {
+    output: 'src/backends/cpu/wasm/windows-wasm.generated.ts',
+    builds: [{ constant: 'WINDOWS_WASM_BASE64', source: 'assembly/windows.ts', flags: [] }],
+  },
 ];
 
 /** Compiles one module; resolves with its binary. Throws with the compiler's diagnostics on failure. */

@@ -87,10 +87,27 @@ export interface Col2ImAttrs extends WindowAttrs { shape: [number, number, numbe
  */
 export type MaxPoolIndicesAttrs = WindowAttrs;
 
+/**
+ * The normalisation kernels view their (contiguous) input as [A, C, B] — `view`, whose product is the input's
+ * size — and work per C, reducing over A and B: BatchNorm's [N, C, H·W] (per channel), LayerNorm's [1, rows, D]
+ * and GroupNorm's [1, N·G, D] (per row). Fused forms of what the composites (mean, sub, square, sum, mul, add)
+ * compute in several passes over a large tensor, tested against them.
+ */
+export interface ChannelViewAttrs { view: [number, number, number] }
+/**
+ * Moments (x) → [2, C]: row 0 the mean, row 1 the biased variance Σ(x − mean)²/(A·B) per C; two passes
+ * accumulated in float64 (the mean kept in float64 for the second), each rounded once.
+ */
+export type MomentsAttrs = ChannelViewAttrs;
+/** ScaleShift (x, scale [C], shift [C]) → x·scale[c] + shift[c] in x's shape: a per-channel affine map. */
+export type ScaleShiftAttrs = ChannelViewAttrs;
+/** SumProduct (a, b) → [C]: Σ over A and B of a·b per C (float64 accumulation), a and b of one shape. */
+export type SumProductAttrs = ChannelViewAttrs;
+
 /** Every kernel name. `Clone` copies; `Reshape` shares storage. */
 export const KERNELS = [
   ...UNARY_KERNELS, ...UNARY_ATTR_KERNELS, ...BINARY_KERNELS, ...COMPARE_KERNELS, ...REDUCE_KERNELS, ...ARG_REDUCE_KERNELS,
   'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'IndexSelect', 'ScatterAdd',
-  'Im2Col', 'Col2Im', 'MaxPoolIndices',
+  'Im2Col', 'Col2Im', 'MaxPoolIndices', 'Moments', 'ScaleShift', 'SumProduct',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];

@@ -3,6 +3,7 @@
  * NON_DIFFERENTIABLE. A kernel missing here fails backward with an error naming it.
  */
 import { CONV_RULES } from './conv.js';
+import { NORM_RULES } from './norm.js';
 import { BINARY_RULES, OTHER_ELEMENTWISE_RULES, UNARY_ATTR_RULES, UNARY_RULES } from './elementwise.js';
 import { INDEXING_RULES } from './indexing.js';
 import { MATMUL_RULES } from './matmul.js';
@@ -22,6 +23,7 @@ const TABLE: Record<KernelName, RuleEntry> = {
   ...MOVEMENT_RULES,
   ...INDEXING_RULES,
   ...CONV_RULES,
+  ...NORM_RULES,
   // Boolean / integer outputs: no gradient flows through them. (Cast is listed above: only float32 → float32
   // is ever recorded, since a cast to int32/bool gives an output that cannot require gradients.)
   Equal: NON_DIFFERENTIABLE,

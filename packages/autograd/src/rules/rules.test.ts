@@ -161,6 +161,21 @@ describe('gradcheck: window kernels', () => {
   });
 });
 
+describe('gradcheck: normalisation kernels', () => {
+  const view = [3, 2, 4];
+  it('Moments, ScaleShift, SumProduct (and a batch norm built from them)', () => {
+    check((x) => engine.runKernel('Moments', [x], { view }), rn(3, 2, 4));
+    check((x, scale, shift) => engine.runKernel('ScaleShift', [x, scale!, shift!], { view }), rn(24), rn(2), rn(2));
+    check((a, b) => engine.runKernel('SumProduct', [a, b!], { view }), rn(3, 2, 4), rn(3, 2, 4));
+    check((x, w) => {
+      const stats = engine.runKernel('Moments', [x], { view });
+      const rstd = stats.narrow(0, 1, 1).reshape(2).add(1e-5).rsqrt();
+      const scale = rstd.mul(w!);
+      return engine.runKernel('ScaleShift', [x, scale, stats.narrow(0, 0, 1).reshape(2).mul(scale).neg()], { view });
+    }, rn(3, 2, 4), rn(2));
+  });
+});
+
 describe('gradcheck: composites', () => {
   it('softmax logSoftmax logsumexp', () => {
     const x = rn(2, 3, 4);

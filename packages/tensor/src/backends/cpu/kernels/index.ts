@@ -19,3 +19,6 @@ import './index-select.js';
 import './conv/im2col.js';
 import './conv/col2im.js';
 import './conv/max-pool-indices.js';
+import './norm/moments.js';
+import './norm/scale-shift.js';
+import './norm/sum-product.js';

@@ -38,6 +38,9 @@ interface ElementwiseExports {
   whereScalarLeft(c: number, s: number, b: number, o: number, n: number): void;
   sumRows(x: number, rows: number, len: number, out: number): void;
   sumColumns(x: number, rows: number, inner: number, acc: number): void;
+  scaleShiftRows(x: number, st: number, o: number, rows: number, inner: number): void;
+  sumSquaredDeviations(x: number, means: number, rows: number, len: number, out: number): void;
+  dotRows(a: number, b: number, rows: number, len: number, out: number): void;
 }
 
 /** The op codes of assembly/elementwise.ts, by kernel name. */
@@ -341,5 +344,69 @@ export function wasmSumColumns(x: Float32Array, base: number, starts: Int32Array
     q0 += count;
   }
   acc.set(S.subarray(0, inner));
+  return true;
+}
+
+// ---- the normalisation kernels' rows: row r of an [A, C, B] view is (a, c) = (⌊r / C⌋, r mod C), `len` = B ----
+
+/** Rows per block for rows of `len` elements; 0 where rows are too short to gain (or too long for a block). */
+function rowsPerBlock(len: number): number {
+  return len < 16 || len > BLOCK ? 0 : Math.floor(BLOCK / len);
+}
+
+/**
+ * out[r·len + j] = x[r·len + j]·scale[r mod c] + shift[r mod c] (ScaleShift), bit for bit as the TypeScript loop.
+ * Returns false, writing nothing, where the module is unavailable or rows are shorter than 16.
+ */
+export function wasmScaleShiftRows(x: Float32Array, scale: Float32Array, shift: Float32Array, c: number, out: Float32Array, rows: number, len: number): boolean {
+  const w = elementwise();
+  const per = rowsPerBlock(len);
+  if (!w || per === 0) return false;
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const count = Math.min(per, rows - r0);
+    load(w.A, x, 0, r0 * len, count * len);
+    for (let i = 0; i < count; i++) {
+      w.B[2 * i] = scale[(r0 + i) % c]!;
+      w.B[2 * i + 1] = shift[(r0 + i) % c]!;
+    }
+    w.ex.scaleShiftRows(w.a, w.b, w.o, count, len);
+    unload(w.O, out, r0 * len, count * len);
+  }
+  return true;
+}
+
+/**
+ * out[r] = Σ_j (x[r·len + j] − means[r mod c])² in float64 (Moments' second pass). Returns false, writing
+ * nothing, where the module is unavailable or rows are shorter than 16.
+ */
+export function wasmSumSquaredDeviations(x: Float32Array, means: Float64Array, c: number, rows: number, len: number, out: Float64Array): boolean {
+  const w = elementwise();
+  const per = rowsPerBlock(len);
+  if (!w || per === 0) return false;
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const count = Math.min(per, rows - r0);
+    load(w.A, x, 0, r0 * len, count * len);
+    for (let i = 0; i < count; i++) w.S[i] = means[(r0 + i) % c]!;
+    w.ex.sumSquaredDeviations(w.a, w.sums, count, len, w.sums + 8 * per);
+    out.set(w.S.subarray(per, per + count), r0);
+  }
+  return true;
+}
+
+/**
+ * out[r] = Σ_j a[r·len + j]·b[r·len + j] in float64 (SumProduct's rows). Returns false, writing nothing, where
+ * the module is unavailable or rows are shorter than 16.
+ */
+export function wasmDotRows(a: Float32Array, b: Float32Array, rows: number, len: number, out: Float64Array): boolean {
+  const w = elementwise();
+  const per = rowsPerBlock(len);
+  if (!w || per === 0) return false;
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const count = Math.min(per, rows - r0);
+    load(w.A, a, 0, r0 * len, count * len);
+    load(w.B, b, 0, r0 * len, count * len);
+    w.ex.dotRows(w.a, w.b, count, len, w.sums);
+    out.set(w.S.subarray(0, count), r0);
+  }
   return true;
 }

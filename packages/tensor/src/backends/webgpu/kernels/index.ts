@@ -7,3 +7,4 @@ import './matmul.js';
 import './movement.js';
 import './gather.js';
 import './conv.js';
+import './norm.js';

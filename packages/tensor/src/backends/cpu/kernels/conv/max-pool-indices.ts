@@ -1,13 +1,16 @@
 import { registerKernel } from '../../../../kernel-registry.js';
 import type { MaxPoolIndicesAttrs } from '../../../../kernels.js';
 import type { CpuBackend } from '../../backend-cpu.js';
+import { wasmMaxPoolIndices } from '../../wasm/windows-wasm.js';
 import { endInside, firstInside, windowGeometry } from './windows.js';
 
 /**
  * MaxPoolIndices (see kernels.ts): x [N, C, H, W] → int32 [N, C, oh, ow], the flat in-plane index of each
  * window's maximum. The scan is PyTorch's (MaxPoolKernel.cpp): it starts at the window's first in-image position
  * with −∞ and takes a value when it is larger or NaN, so ties keep the first and NaN propagates. A window with
- * no position inside the image gets −1.
+ * no position inside the image gets −1. Float32 input runs the same scan in WebAssembly (../../wasm/windows-wasm.ts),
+ * where its comparisons are conditional moves instead of mispredicted branches; this loop is the reference and
+ * the fallback.
  */
 registerKernel<CpuBackend>('cpu', 'MaxPoolIndices', ({ inputs: [x], attrs, backend }) => {
   const { n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow } = windowGeometry(x!.shape, attrs as MaxPoolIndicesAttrs);
@@ -27,6 +30,9 @@ registerKernel<CpuBackend>('cpu', 'MaxPoolIndices', ({ inputs: [x], attrs, backe
   };
   const xs = span(ow, sw, pl, dw, w, kw);
   const ys = span(oh, sh, pt, dh, h, kh);
+  const twoByTwo = kh === 2 && kw === 2 && sh === 2 && sw === 2 && dh === 1 && dw === 1 && pt === 0 && pl === 0 && 2 * oh <= h && 2 * ow <= w;
+  if (x!.dtype === 'float32' && wasmMaxPoolIndices(src as Float32Array, n * c, plane, w, oh, ow, dh, dw, ys, xs, out, twoByTwo))
+    return backend.make(out, [n, c, oh, ow], 'int32');
   let o = 0;
   for (let base = 0; base < n * c * plane; base += plane)
     for (let oy = 0; oy < oh; oy++) {

@@ -1,0 +1,38 @@
+import { registerKernel } from '../../../../kernel-registry.js';
+import type { MomentsAttrs } from '../../../../kernels.js';
+import type { CpuBackend } from '../../backend-cpu.js';
+import { wasmSumRows, wasmSumSquaredDeviations } from '../../wasm/elementwise-wasm.js';
+import { perChannel } from './rows.js';
+
+/**
+ * Moments (see kernels.ts): per C of x viewed as [A, C, B], the mean and the biased variance, as PyTorch's
+ * batch_norm_cpu_collect_stats: the sum in float64, then Σ(x − mean)² around the float64 mean; each rounded
+ * once to float32. Each pass sums the A·C rows of B contiguous elements (in WebAssembly SIMD for rows of 16 or
+ * more; the float64 sums then differ from the loops here only in their order) and folds them per channel.
+ */
+registerKernel<CpuBackend>('cpu', 'Moments', ({ inputs: [x], attrs, backend }) => {
+  const [a, c, b] = (attrs as MomentsAttrs).view;
+  const xs = backend.values(x!) as Float32Array;
+  const rows = a * c;
+  const n = a * b;
+  const rowSums = new Float64Array(rows);
+  if (!(b >= 16 && wasmSumRows(xs, rows, b, rowSums)))
+    for (let r = 0, p = 0; r < rows; r++) {
+      let s = 0;
+      for (const end = p + b; p < end; p++) s += xs[p]!;
+      rowSums[r] = s;
+    }
+  const means = perChannel(rowSums, c).map((s) => s / n);
+  const rowSq = new Float64Array(rows);
+  if (!wasmSumSquaredDeviations(xs, means, c, rows, b, rowSq))
+    for (let r = 0, p = 0; r < rows; r++) {
+      const m = means[r % c]!;
+      let s = 0;
+      for (const end = p + b; p < end; p++) s += (xs[p]! - m) ** 2;
+      rowSq[r] = s;
+    }
+  const out = new Float32Array(2 * c);
+  out.set(means);
+  out.set(perChannel(rowSq, c).map((s) => s / n), c);
+  return backend.make(out, [2, c], 'float32');
+});
