@@ -8,8 +8,8 @@ export interface TrainOptions {
   /** Training epochs; null: the model's default (EPOCHS). */
   epochs: number | null;
   batchSize: number;
-  /** Peak learning rate (reached after warmup, then cosine decay to 1% of it). */
-  lr: number;
+  /** Peak learning rate (reached after warmup, then cosine decay to 1% of it); null: the model's default (LR). */
+  lr: number | null;
   weightDecay: number;
   optimizer: 'adamw' | 'adam' | 'sgd';
   backend: 'cpu' | 'webgpu';
@@ -32,15 +32,16 @@ export interface TrainOptions {
   plot: string | null;
 }
 
-/** Epochs when --epochs is not given. */
-export const EPOCHS = { mlp: 15, cnn: 8 } as const;
+/** Epochs and peak learning rate when --epochs / --lr are not given. */
+export const EPOCHS = { mlp: 15, cnn: 12 } as const;
+export const LR = { mlp: 2e-3, cnn: 5e-3 } as const;
 
 export const DEFAULTS: TrainOptions = {
   model: 'mlp',
   data: null,
   epochs: null,
   batchSize: 64,
-  lr: 2e-3,
+  lr: null,
   weightDecay: 0.05,
   optimizer: 'adamw',
   backend: 'cpu',
@@ -74,7 +75,7 @@ flags:
                       from DIR instead, e.g. /usr/share/datasets/fashion-mnist (60,000 train / 10,000 test)
   --epochs N          training epochs (default ${EPOCHS.mlp} for the mlp, ${EPOCHS.cnn} for the cnn)
   --batch-size N      samples per step (default ${DEFAULTS.batchSize})
-  --lr X              peak learning rate (default ${DEFAULTS.lr})
+  --lr X              peak learning rate (default ${LR.mlp} for the mlp, ${LR.cnn} for the cnn)
   --weight-decay X    decoupled weight decay of AdamW, L2 for adam/sgd (default ${DEFAULTS.weightDecay})
   --optimizer NAME    adamw | adam | sgd (SGD with Nesterov momentum 0.9) (default ${DEFAULTS.optimizer})
   --backend NAME      cpu | webgpu (default ${DEFAULTS.backend})

@@ -43,11 +43,24 @@ describe('mnist trainer', () => {
     expect(more.out.text).not.toMatch(/\nepoch [12]\/3/);
   });
 
+  it('trains the CNN (--model cnn) end to end', async () => {
+    const { out, err } = io();
+    const code = await main(['--model', 'cnn', '--channels', '8,16', '--epochs', '1', '--limit', '1200'], { out, err });
+    expect(err.text).toBe('');
+    expect(code).toBe(0);
+    const lines = out.text.trimEnd().split('\n');
+    expect(lines[1]).toBe('model conv8-BN-ReLU-pool-conv16-BN-ReLU-pool-Drop(0.1)-10 (9122 parameters), backend cpu, seed 0');
+    expect(lines[2]).toMatch(/^adamw lr 0\.005 weight decay 0\.05, 1 warmup steps then cosine decay, .*, 1 epoch of 19 steps$/);
+    const m = /^test accuracy: (\d+\.\d)% on 200 test images$/.exec(lines[4]!);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(50); // chance is 10%
+  });
+
   it('prints the help and exits 0', async () => {
     const { out, err } = io();
     expect(await main(['--help'], { out, err })).toBe(0);
     expect(out.text).toMatch(/^usage: node examples\/dist\/mnist\/train\.js \[flags\]/);
-    for (const flag of ['--epochs', '--batch-size', '--lr', '--optimizer', '--backend', '--seed', '--hidden', '--norm', '--limit', '--checkpoint', '--resume', '--plot', '--data'])
+    for (const flag of ['--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--backend', '--seed', '--hidden', '--channels', '--norm', '--limit', '--checkpoint', '--resume', '--plot', '--data'])
       expect(out.text).toContain(`  ${flag} `);
   });
 
@@ -58,6 +71,8 @@ describe('mnist trainer', () => {
       [['--lr', 'fast'], "mnist: --lr needs a number > 0, got 'fast' (try --help)\n"],
       [['--optimizer', 'lbfgs'], "mnist: --optimizer must be one of adamw, adam, sgd, got 'lbfgs' (try --help)\n"],
       [['--norm', 'group'], "mnist: --norm must be one of batch, layer, got 'group' (try --help)\n"],
+      [['--model', 'resnet'], "mnist: --model must be one of mlp, cnn, got 'resnet' (try --help)\n"],
+      [['--channels', '0'], "mnist: --channels needs positive integers separated by commas, got '0' (try --help)\n"],
       [['--hidden', '256,x'], "mnist: --hidden needs positive integers separated by commas, got '256,x' (try --help)\n"],
       [['--batch-size'], 'mnist: --batch-size needs a value (try --help)\n'],
       [['train'], "mnist: unexpected argument 'train' (try --help)\n"],
@@ -75,5 +90,6 @@ describe('mnist trainer', () => {
     expect(parseArgs(['--hidden=512,128', '--norm', 'layer', '--lr=0.01', '--data', '/d', '--augment', '0'])).toEqual({
       ...DEFAULTS, hidden: [512, 128], norm: 'layer', lr: 0.01, data: '/d', augment: 0,
     });
+    expect(parseArgs(['--model', 'cnn', '--channels=16,32,64'])).toEqual({ ...DEFAULTS, model: 'cnn', channels: [16, 32, 64] });
   });
 });

@@ -12,7 +12,7 @@ import {
   Adam, AdamW, crossEntropy, DataLoader, dispose, evaluate, fit, Generator, LambdaLR, manualSeed, SGD, setBackend, TensorDataset,
   warmupCosineDecaySchedule, type FitOptimizer, type History, type ProgressOutput, type Tensor,
 } from '@nn/all';
-import { EPOCHS, HELP, parseArgs, UsageError, type TrainOptions } from './args.js';
+import { EPOCHS, HELP, LR, parseArgs, UsageError, type TrainOptions } from './args.js';
 import { loadData, PIXELS, toTensors } from './data.js';
 import { buildCnn, buildMlp, describeCnn, describeMlp } from './model.js';
 import { ShiftedImages } from './shifted-images.js';
@@ -30,14 +30,14 @@ export interface Result {
   seconds: number;
 }
 
-function makeOptimizer(o: TrainOptions, params: Tensor[]): FitOptimizer {
+function makeOptimizer(o: TrainOptions, lr: number, params: Tensor[]): FitOptimizer {
   switch (o.optimizer) {
     case 'adamw':
-      return new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay });
+      return new AdamW(params, { lr, weightDecay: o.weightDecay });
     case 'adam':
-      return new Adam(params, { lr: o.lr, weightDecay: o.weightDecay });
+      return new Adam(params, { lr, weightDecay: o.weightDecay });
     case 'sgd':
-      return new SGD(params, { lr: o.lr, momentum: 0.9, nesterov: true, weightDecay: o.weightDecay });
+      return new SGD(params, { lr, momentum: 0.9, nesterov: true, weightDecay: o.weightDecay });
   }
 }
 
@@ -59,11 +59,12 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 1000 });
 
   const epochs = o.epochs ?? EPOCHS[o.model];
+  const lr = o.lr ?? LR[o.model];
   const mlp = { inputs: PIXELS, hidden: o.hidden, classes: 10, norm: o.norm, dropout: o.dropout };
   const cnn = { side: 28, channels: o.channels, classes: 10, dropout: o.dropout };
   const model = o.model === 'cnn' ? buildCnn(cnn) : buildMlp(mlp);
   const description = o.model === 'cnn' ? describeCnn(cnn) : describeMlp(mlp);
-  const optimizer = makeOptimizer(o, model.parameters());
+  const optimizer = makeOptimizer(o, lr, model.parameters());
   const totalSteps = epochs * loader.length;
   const warmupSteps = Math.round(o.warmup * totalSteps);
   const scheduler = new LambdaLR(optimizer, {
@@ -73,7 +74,7 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   say(data.description);
   say(`model ${description} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}`);
   say(
-    `${o.optimizer} lr ${o.lr} weight decay ${o.weightDecay}, ${warmupSteps} warmup steps then cosine decay, clip ${o.clip}, ` +
+    `${o.optimizer} lr ${lr} weight decay ${o.weightDecay}, ${warmupSteps} warmup steps then cosine decay, clip ${o.clip}, ` +
       `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${loader.length} steps`,
   );
 
