@@ -19,7 +19,7 @@ import json
 import os
 
 # golden_util first: it configures PyTorch before torch is imported.
-from golden_util import NUMPY_DTYPE, OUT, enc, f32, rnd, safetensors_bytes, torch_entry  # isort: skip
+from golden_util import NUMPY_DTYPE, OUT, batchnorm_case, enc, f32, rnd, safetensors_bytes, torch_entry  # isort: skip
 import numpy as np
 import torch
 import torch.nn as nn
@@ -54,47 +54,14 @@ def linear_cases():
 
 # ---------------------------------------------------------------- BatchNorm1d
 
-def batchnorm_case(name, shape, options, train_steps=3):
-    torch.manual_seed(2)
-    c = shape[1]
-    kw = {"eps": options.get("eps", 1e-5), "momentum": options.get("momentum", 0.1),
-          "affine": options.get("affine", True), "track_running_stats": options.get("trackRunningStats", True)}
-    bn = nn.BatchNorm1d(c, **kw)
-    case = {"name": name, "numFeatures": c, "options": options, "steps": []}
-    if bn.affine:
-        with torch.no_grad():
-            bn.weight.copy_(rnd(c, scale=0.5, shift=1.0))
-            bn.bias.copy_(rnd(c, scale=0.3))
-        case["weight"] = enc(bn.weight)
-        case["bias"] = enc(bn.bias)
-    for i in range(train_steps + 1):
-        training = i < train_steps
-        bn.train(training)
-        bn.zero_grad()
-        x = rnd(*shape, scale=2.0, shift=1.5).requires_grad_()
-        y = bn(x)
-        g = rnd(*y.shape)
-        (y * g).sum().backward()
-        step = {"training": training, "x": enc(x), "g": enc(g), "y": enc(y), "dx": enc(x.grad)}
-        if bn.affine:
-            step["dweight"] = enc(bn.weight.grad)
-            step["dbias"] = enc(bn.bias.grad)
-        if bn.track_running_stats:
-            step["runningMean"] = enc(bn.running_mean)
-            step["runningVar"] = enc(bn.running_var)
-            step["numBatchesTracked"] = int(bn.num_batches_tracked)
-        case["steps"].append(step)
-    return case
-
-
 def batchnorm_cases():
     return [
-        batchnorm_case("[N,C]", [6, 3], {}),
-        batchnorm_case("[N,C,L]", [4, 3, 5], {}),
-        batchnorm_case("[N,C] momentum=null", [5, 2], {"momentum": None}),
-        batchnorm_case("[N,C,L] momentum=0.3 eps=1e-3", [3, 2, 4], {"momentum": 0.3, "eps": 1e-3}),
-        batchnorm_case("[N,C,L] trackRunningStats=false", [3, 2, 4], {"trackRunningStats": False}),
-        batchnorm_case("[N,C] affine=false", [4, 3], {"affine": False}),
+        batchnorm_case(nn.BatchNorm1d, 2, "[N,C]", [6, 3], {}),
+        batchnorm_case(nn.BatchNorm1d, 2, "[N,C,L]", [4, 3, 5], {}),
+        batchnorm_case(nn.BatchNorm1d, 2, "[N,C] momentum=null", [5, 2], {"momentum": None}),
+        batchnorm_case(nn.BatchNorm1d, 2, "[N,C,L] momentum=0.3 eps=1e-3", [3, 2, 4], {"momentum": 0.3, "eps": 1e-3}),
+        batchnorm_case(nn.BatchNorm1d, 2, "[N,C,L] trackRunningStats=false", [3, 2, 4], {"trackRunningStats": False}),
+        batchnorm_case(nn.BatchNorm1d, 2, "[N,C] affine=false", [4, 3], {"affine": False}),
     ]
 
 

@@ -9,7 +9,7 @@ Writes, under packages/layers/src/golden/ (committed; the tests never need Pytho
   cnn.safetensors   that CNN's state_dict() (num_batches_tracked as I64)
 """
 # golden_util first: it configures PyTorch before torch is imported.
-from golden_util import enc, rnd, write_json, write_state_dict  # isort: skip
+from golden_util import batchnorm_case, enc, rnd, write_json, write_state_dict  # isort: skip
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -167,37 +167,6 @@ def norm_cases():
     return cases
 
 
-def batchnorm2d_case(name, shape, options, train_steps=3):
-    torch.manual_seed(14)
-    c = shape[1]
-    bn = nn.BatchNorm2d(c, eps=options.get("eps", 1e-5), momentum=options.get("momentum", 0.1), affine=options.get("affine", True),
-                        track_running_stats=options.get("trackRunningStats", True))
-    out = {"name": name, "numFeatures": c, "options": options, "steps": []}
-    if bn.affine:
-        with torch.no_grad():
-            bn.weight.copy_(rnd(c, scale=0.5, shift=1.0))
-            bn.bias.copy_(rnd(c, scale=0.3))
-        out["weight"] = enc(bn.weight)
-        out["bias"] = enc(bn.bias)
-    for i in range(train_steps + 1):
-        bn.train(i < train_steps)
-        bn.zero_grad()
-        x = rnd(*shape, scale=2.0, shift=1.5).requires_grad_()
-        y = bn(x)
-        g = rnd(*y.shape)
-        (y * g).sum().backward()
-        step = {"training": i < train_steps, "x": enc(x), "g": enc(g), "y": enc(y), "dx": enc(x.grad)}
-        if bn.affine:
-            step["dweight"] = enc(bn.weight.grad)
-            step["dbias"] = enc(bn.bias.grad)
-        if bn.track_running_stats:
-            step["runningMean"] = enc(bn.running_mean)
-            step["runningVar"] = enc(bn.running_var)
-            step["numBatchesTracked"] = int(bn.num_batches_tracked)
-        out["steps"].append(step)
-    return out
-
-
 def cnn():
     """Conv-BN-ReLU-MaxPool, Conv-GroupNorm-ReLU, AdaptiveAvgPool, Flatten, Linear: trained 3 SGD steps."""
     torch.manual_seed(15)
@@ -232,9 +201,9 @@ def main():
     write_json("conv.json", {
         "functional": conv_cases() + pool_cases() + norm_cases(),
         "batchnorm2d": [
-            batchnorm2d_case("[N,C,H,W]", [4, 3, 3, 2], {}),
-            batchnorm2d_case("[N,C,H,W] momentum=null eps=1e-3", [2, 2, 3, 3], {"momentum": None, "eps": 1e-3}),
-            batchnorm2d_case("[N,C,H,W] affine=false", [3, 2, 2, 2], {"affine": False}),
+            batchnorm_case(nn.BatchNorm2d, 14, "[N,C,H,W]", [4, 3, 3, 2], {}),
+            batchnorm_case(nn.BatchNorm2d, 14, "[N,C,H,W] momentum=null eps=1e-3", [2, 2, 3, 3], {"momentum": None, "eps": 1e-3}),
+            batchnorm_case(nn.BatchNorm2d, 14, "[N,C,H,W] affine=false", [3, 2, 2, 2], {"affine": False}),
         ],
         "cnn": cnn(),
     })

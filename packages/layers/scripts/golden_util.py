@@ -34,6 +34,41 @@ def rnd(*shape, scale=1.0, shift=0.0):
     return torch.randn(tuple(shape)) * scale + shift
 
 
+def batchnorm_case(cls, seed, name, shape, options, train_steps=3):
+    """A BatchNorm (cls: nn.BatchNorm1d or 2d) over `train_steps` training batches, then an evaluation batch: outputs,
+    gradients of sum(y * g) and running statistics after each."""
+    torch.manual_seed(seed)
+    c = shape[1]
+    kw = {"eps": options.get("eps", 1e-5), "momentum": options.get("momentum", 0.1),
+          "affine": options.get("affine", True), "track_running_stats": options.get("trackRunningStats", True)}
+    bn = cls(c, **kw)
+    case = {"name": name, "numFeatures": c, "options": options, "steps": []}
+    if bn.affine:
+        with torch.no_grad():
+            bn.weight.copy_(rnd(c, scale=0.5, shift=1.0))
+            bn.bias.copy_(rnd(c, scale=0.3))
+        case["weight"] = enc(bn.weight)
+        case["bias"] = enc(bn.bias)
+    for i in range(train_steps + 1):
+        training = i < train_steps
+        bn.train(training)
+        bn.zero_grad()
+        x = rnd(*shape, scale=2.0, shift=1.5).requires_grad_()
+        y = bn(x)
+        g = rnd(*y.shape)
+        (y * g).sum().backward()
+        step = {"training": training, "x": enc(x), "g": enc(g), "y": enc(y), "dx": enc(x.grad)}
+        if bn.affine:
+            step["dweight"] = enc(bn.weight.grad)
+            step["dbias"] = enc(bn.bias.grad)
+        if bn.track_running_stats:
+            step["runningMean"] = enc(bn.running_mean)
+            step["runningVar"] = enc(bn.running_var)
+            step["numBatchesTracked"] = int(bn.num_batches_tracked)
+        case["steps"].append(step)
+    return case
+
+
 def write_json(name, obj):
     """Writes OUT/name as compact JSON, with the PyTorch version that made it."""
     os.makedirs(OUT, exist_ok=True)

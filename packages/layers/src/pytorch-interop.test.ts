@@ -2,18 +2,14 @@
  * A PyTorch Sequential(Linear(4, 8), BatchNorm1d(8), ReLU(), Linear(8, 3)), trained 3 SGD steps and saved as
  * safetensors by scripts/golden.py, loads into the same model built here and computes what PyTorch computed.
  */
-import { backward } from '@nn/autograd';
 import { dispose, tidy } from '@nn/tensor';
-import { decodeNumber, expectClose } from '@nn/testing';
+import { decodeNumber } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
-import { BatchNorm1d, crossEntropy, Linear, loadSafetensors, ReLU, readSafetensorsHeader, saveSafetensors, Sequential } from './index.js';
-import { decode, expectGolden, FLOAT32, readGolden, readGoldenBytes, type Encoded } from './testing/golden.js';
+import { BatchNorm1d, Linear, loadSafetensors, ReLU, readSafetensorsHeader, saveSafetensors, Sequential } from './index.js';
+import { expectSameAsPytorch, readGolden, readGoldenBytes, type Encoded, type TrainedModelGolden } from './testing/golden.js';
 
-interface MlpGolden {
-  keys: string[];
+interface MlpGolden extends TrainedModelGolden {
   stateDict: Record<string, Encoded>;
-  eval: { x: Encoded; y: Encoded };
-  train: { x: Encoded; target: Encoded; loss: number; grads: Record<string, Encoded>; buffers: Record<string, Encoded> };
 }
 const golden = readGolden<MlpGolden>('mlp.json');
 const bytes = readGoldenBytes('mlp.safetensors');
@@ -39,16 +35,7 @@ describe('a PyTorch state dict in safetensors', () => {
   });
 
   it('loads strictly into our Sequential, which then computes what PyTorch computed (eval, then a training step)', () => {
-    const m = model();
-    m.loadStateDict(loadSafetensors(bytes));
-    m.eval();
-    expectGolden(m.call(decode(golden.eval.x)), golden.eval.y, 'eval output', FLOAT32);
-    m.train();
-    const loss = crossEntropy(m.call(decode(golden.train.x)), decode(golden.train.target));
-    expectClose([loss.item() as number], [golden.train.loss], { ...FLOAT32, label: 'loss' });
-    backward(loss);
-    for (const [name, p] of m.namedParameters()) expectGolden(p.grad!, golden.train.grads[name]!, `grad of ${name}`, FLOAT32);
-    for (const [name, b] of m.namedBuffers()) expectGolden(b, golden.train.buffers[name]!, name, FLOAT32);
+    expectSameAsPytorch(model(), bytes, golden);
   });
 
   it('round-trips our state dict through safetensors exactly', () => {

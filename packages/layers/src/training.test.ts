@@ -1,9 +1,9 @@
 /** A whole training step inside tidy: BatchNorm in training mode, backward, an optimizer step; memory stays flat. */
-import { backward } from '@nn/autograd';
 import { Adam, SGD } from '@nn/optim';
-import { Generator, memory, randint, randn, tidy } from '@nn/tensor';
+import { Generator, randint, randn } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, crossEntropy, Dropout, LayerNorm, Linear, ReLU, Sequential } from './index.js';
+import { expectFlatTraining } from './testing/training.js';
 
 describe('training', () => {
   for (const [name, makeOpt] of [
@@ -19,25 +19,7 @@ describe('training', () => {
       const x = randn([32, 6], { generator: g });
       const y = randint(0, 3, [32], { generator: g });
       const opt = makeOpt(model.parameters());
-      const step = (): number => {
-        const loss = tidy(() => {
-          opt.zeroGrad();
-          const loss = crossEntropy(model.call(x), y);
-          backward(loss);
-          opt.step();
-          return loss;
-        });
-        const v = loss.item() as number;
-        loss.dispose();
-        return v;
-      };
-      const first = step();
-      step(); // the optimizer's state exists from here on
-      const before = memory().numTensors;
-      let last = first;
-      for (let i = 0; i < 30; i++) last = step();
-      expect(memory().numTensors).toBe(before);
-      expect(last).toBeLessThan(first * 0.5);
+      expectFlatTraining(opt, () => crossEntropy(model.call(x), y), 30, 0.5);
       const bn = model.at(1) as BatchNorm1d;
       expect(bn.numBatchesTracked!.item()).toBe(32);
       expect(model.parameters().every((p) => !p.isDisposed)).toBe(true);

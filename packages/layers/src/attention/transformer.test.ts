@@ -1,11 +1,12 @@
 import { backward } from '@nn/autograd';
 import { Adam } from '@nn/optim';
-import { Generator, memory, mul, randn, relu, sum, tidy, zeros } from '@nn/tensor';
+import { Generator, mul, randn, relu, sum, tidy, zeros } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   LayerNorm, Linear, loadSafetensors, mseLoss, TransformerEncoder, TransformerEncoderLayer, type TransformerEncoderLayerOptions,
 } from '../index.js';
 import { decode, expectGolden, FLOAT32, readGolden, readGoldenBytes, type Encoded } from '../testing/golden.js';
+import { expectFlatTraining } from '../testing/training.js';
 
 interface LayerCase {
   name: string;
@@ -171,20 +172,6 @@ describe('TransformerEncoder', () => {
     const x = randn([4, 5, 8], { generator: g });
     const target = randn([4, 5, 8], { generator: g });
     const opt = new Adam([...model.parameters(), ...head.parameters()], { lr: 0.01 });
-    const step = (): number =>
-      tidy(() => {
-        opt.zeroGrad();
-        const loss = mseLoss(head.call(model.call(x, { isCausal: true })), target);
-        backward(loss);
-        opt.step();
-        return loss.item() as number;
-      });
-    const first = step();
-    step();
-    const before = memory().numTensors;
-    let last = first;
-    for (let i = 0; i < 20; i++) last = step();
-    expect(memory().numTensors).toBe(before);
-    expect(last).toBeLessThan(first);
+    expectFlatTraining(opt, () => mseLoss(head.call(model.call(x, { isCausal: true })), target), 20, 1);
   });
 });

@@ -6,8 +6,7 @@
  */
 import { div, engine, reshape, sum, tensor, tidy, type Tensor } from '@nn/tensor';
 import { checkBool, checkInt } from '../args.js';
-import { Module } from '../module.js';
-import { poolOutSize, poolSettings, showPool, type PoolOptions, type PoolSettings } from './pool-args.js';
+import { PoolLayer, poolOutSize, poolSettings, showPool, type PoolOptions, type PoolSettings } from './pool-args.js';
 import { asImage, windowAttrs, type Pair, type Size1, type Size2 } from './window-args.js';
 
 export interface AvgPoolOptions<S = Size2> extends PoolOptions<S> {
@@ -75,17 +74,9 @@ export function avgPool1d(x: Tensor, kernelSize: Size1, opts?: AvgPoolOptions<Si
   return avgPoolNd('avgPool1d', 1, x, kernelSize, opts);
 }
 
-abstract class AvgPoolNd extends Module {
-  readonly #settings: PoolSettings;
-
-  protected constructor(
-    private readonly op: string,
-    private readonly dims: 1 | 2,
-    readonly kernelSize: Size1 | Size2,
-    private readonly options: AvgPool2dOptions | AvgPoolOptions<Size1>,
-  ) {
-    super();
-    this.#settings = poolSettings(op, dims, kernelSize, options, dims === 2 ? ['countIncludePad', 'divisorOverride'] : ['countIncludePad']);
+abstract class AvgPoolNd extends PoolLayer<AvgPool2dOptions | AvgPoolOptions<Size1>> {
+  protected constructor(op: string, dims: 1 | 2, kernelSize: Size1 | Size2, options: AvgPool2dOptions | AvgPoolOptions<Size1>) {
+    super(op, dims, kernelSize, options, dims === 2 ? ['countIncludePad', 'divisorOverride'] : ['countIncludePad']);
   }
 
   forward(x: Tensor): Tensor {
@@ -93,7 +84,7 @@ abstract class AvgPoolNd extends Module {
   }
 
   protected override extraRepr(): string {
-    return `${showPool(this.#settings, this.dims, false)}, countIncludePad=${this.options.countIncludePad ?? true}`;
+    return `${showPool(this.settings, this.dims, false)}, countIncludePad=${this.options.countIncludePad ?? true}`;
   }
 }
 

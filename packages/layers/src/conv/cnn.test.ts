@@ -9,16 +9,11 @@ import { Generator, manualSeed, memory, randint, randn, tidy, type Device, type 
 import { backendUnavailable, collectGarbage, expectClose, useWebGpu } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  AdaptiveAvgPool2d, BatchNorm2d, Conv2d, crossEntropy, Flatten, GroupNorm, Linear, loadSafetensors, MaxPool2d, ReLU, Sequential,
+  AdaptiveAvgPool2d, BatchNorm2d, Conv2d, crossEntropy, Flatten, GroupNorm, Linear, MaxPool2d, ReLU, Sequential,
 } from '../index.js';
-import { decode, expectGolden, FLOAT32, readGolden, readGoldenBytes, type Encoded } from '../testing/golden.js';
+import { expectSameAsPytorch, readGolden, readGoldenBytes, type TrainedModelGolden } from '../testing/golden.js';
 
-interface CnnGolden {
-  keys: string[];
-  eval: { x: Encoded; y: Encoded };
-  train: { x: Encoded; target: Encoded; loss: number; grads: Record<string, Encoded>; buffers: Record<string, Encoded> };
-}
-const golden = readGolden<{ cnn: CnnGolden }>('conv.json').cnn;
+const golden = readGolden<{ cnn: TrainedModelGolden }>('conv.json').cnn;
 
 /** nn.Sequential(Conv2d(1,4,3,padding=1,bias=False), BatchNorm2d(4), ReLU(), MaxPool2d(2), Conv2d(4,6,3,groups=2,padding='same'), GroupNorm(3,6), ReLU(), AdaptiveAvgPool2d(2), Flatten(), Linear(24,3)). */
 const cnn = (device: Device = 'cpu') =>
@@ -34,16 +29,7 @@ describe('a PyTorch CNN state dict (safetensors)', () => {
   });
 
   it("loads strictly and gives PyTorch's eval output, then its training loss, gradients and running statistics", () => {
-    const m = cnn();
-    m.loadStateDict(loadSafetensors(readGoldenBytes('cnn.safetensors')));
-    m.eval();
-    expectGolden(m.call(decode(golden.eval.x)), golden.eval.y, 'eval output', FLOAT32);
-    m.train();
-    const loss = crossEntropy(m.call(decode(golden.train.x)), decode(golden.train.target));
-    expectClose([loss.item() as number], [golden.train.loss], { ...FLOAT32, label: 'loss' });
-    backward(loss);
-    for (const [name, p] of m.namedParameters()) expectGolden(p.grad!, golden.train.grads[name]!, `grad of ${name}`, FLOAT32);
-    for (const [name, b] of m.namedBuffers()) expectGolden(b, golden.train.buffers[name]!, name, FLOAT32);
+    expectSameAsPytorch(cnn(), readGoldenBytes('cnn.safetensors'), golden);
   });
 });
 

@@ -5,8 +5,7 @@
  */
 import { engine, gather, reshape, tidy, type Tensor } from '@nn/tensor';
 import { checkBool } from '../args.js';
-import { Module } from '../module.js';
-import { poolOutSize, poolSettings, showPool, type PoolOptions, type PoolSettings } from './pool-args.js';
+import { PoolLayer, poolOutSize, poolSettings, showPool, type PoolOptions } from './pool-args.js';
 import { asImage, windowAttrs, type Size1, type Size2 } from './window-args.js';
 
 export interface MaxPoolOptions<S = Size2> extends PoolOptions<S> {
@@ -47,18 +46,9 @@ export function maxPool1d(x: Tensor, kernelSize: Size1, opts?: MaxPoolFunctional
   return maxPoolNd('maxPool1d', 1, x, kernelSize, opts);
 }
 
-/** The shared layer: settings checked once by the constructor. */
-abstract class MaxPoolNd extends Module {
-  readonly #settings: PoolSettings;
-
-  protected constructor(
-    private readonly op: string,
-    private readonly dims: 1 | 2,
-    readonly kernelSize: Size1 | Size2,
-    private readonly options: MaxPoolOptions<Size1 | Size2>,
-  ) {
-    super();
-    this.#settings = poolSettings(op, dims, kernelSize, options, ['dilation']);
+abstract class MaxPoolNd extends PoolLayer<MaxPoolOptions<Size1 | Size2>> {
+  protected constructor(op: string, dims: 1 | 2, kernelSize: Size1 | Size2, options: MaxPoolOptions<Size1 | Size2>) {
+    super(op, dims, kernelSize, options, ['dilation']);
   }
 
   forward(x: Tensor): Tensor {
@@ -66,9 +56,10 @@ abstract class MaxPoolNd extends Module {
   }
 
   protected override extraRepr(): string {
-    return showPool(this.#settings, this.dims, true);
+    return showPool(this.settings, this.dims, true);
   }
 }
+
 /** 2-d max pooling layer (torch.nn.MaxPool2d): see `maxPool2d`. */
 export class MaxPool2d extends MaxPoolNd {
   constructor(kernelSize: Size2, opts: MaxPoolOptions<Size2> = {}) {

@@ -1,6 +1,7 @@
 /** Settings shared by the pooling layers: PyTorch's defaults (stride = kernelSize), checks and output sizes. */
 import { fmtShape } from '@nn/tensor';
 import { checkBool, checkOptions } from '../args.js';
+import { Module } from '../module.js';
 import { showPair, windowPair, type Pair, type Size1, type Size2 } from './window-args.js';
 
 export interface PoolOptions<S = Size2> {
@@ -74,4 +75,23 @@ export function showPool(s: PoolSettings, dims: 1 | 2, withDilation: boolean): s
   if (withDilation) parts.push(`dilation=${showPair(s.dilation, dims)}`);
   parts.push(`ceilMode=${s.ceilMode}`);
   return parts.join(', ');
+}
+
+/**
+ * The pooling layers' shared part (as PyTorch's `_MaxPoolNd` / `_AvgPoolNd`): the settings, checked once by the
+ * constructor with the layer's name in errors; each subclass's forward calls its pooling function.
+ */
+export abstract class PoolLayer<O extends PoolOptions<Size1 | Size2>> extends Module {
+  protected readonly settings: PoolSettings;
+
+  protected constructor(
+    protected readonly op: string,
+    protected readonly dims: 1 | 2,
+    readonly kernelSize: Size1 | Size2,
+    protected readonly options: O,
+    extraOptions: readonly string[],
+  ) {
+    super();
+    this.settings = poolSettings(op, dims, kernelSize, options, extraOptions);
+  }
 }

@@ -2,15 +2,16 @@
  * The recurrent layers beyond PyTorch's numbers (golden.test.ts): initialisation, printing, argument errors,
  * dropout between layers, memory over a training loop and finite-difference gradient checks.
  */
-import { backward, gradcheck } from '@nn/autograd';
+import { gradcheck } from '@nn/autograd';
 import { Adam } from '@nn/optim';
-import { cat, Generator, max, memory, narrow, randn, reshape, squeeze, tidy, transpose, zeros, type Tensor } from '@nn/tensor';
+import { cat, Generator, max, narrow, randn, reshape, squeeze, transpose, zeros, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { mseLoss } from '../losses/mse.js';
 import { GRUCell, LSTMCell } from './cells.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { gruStep, lstmStep } from './steps.js';
+import { expectFlatTraining } from '../testing/training.js';
 
 const flat = (...ts: Tensor[]) => cat(ts.map((t) => reshape(t, [-1])));
 
@@ -110,26 +111,7 @@ describe('LSTM and GRU forward', () => {
     const x = randn([6, 4, 2], { generator: g });
     const target = randn([6, 4, 16], { generator: g }).mul(0.5);
     const opt = new Adam(lstm.parameters(), { lr: 0.02 });
-    const step = (): number => {
-      const loss = tidy(() => {
-        opt.zeroGrad();
-        const [y] = lstm.forward(x);
-        const loss = mseLoss(y, target);
-        backward(loss);
-        opt.step();
-        return loss;
-      });
-      const v = loss.item() as number;
-      loss.dispose();
-      return v;
-    };
-    const first = step();
-    step();
-    const before = memory().numTensors;
-    let last = first;
-    for (let i = 0; i < 20; i++) last = step();
-    expect(memory().numTensors).toBe(before);
-    expect(last).toBeLessThan(first * 0.7);
+    expectFlatTraining(opt, () => mseLoss(lstm.forward(x)[0], target), 20, 0.7);
   });
 
   it('pass gradcheck w.r.t. input and initial states (2 layers, bidirectional)', () => {

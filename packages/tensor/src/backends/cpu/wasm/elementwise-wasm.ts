@@ -18,7 +18,7 @@
  * runs its TypeScript loop instead.
  */
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise-wasm.generated.js';
-import { compileWasm, decodeBase64, wasmEnabled } from './load.js';
+import { lazyWasmInstance } from './load.js';
 
 type Kernel5 = (op: number, a: number, b: number, o: number, n: number) => void;
 
@@ -88,8 +88,6 @@ interface Elementwise {
   S: Float64Array;
 }
 
-let state: Elementwise | null | undefined;
-
 function instantiate(module: WebAssembly.Module): Elementwise {
   const ex = new WebAssembly.Instance(module, {}).exports as unknown as ElementwiseExports;
   const a = Math.ceil(ex.heapBase() / 16) * 16;
@@ -109,20 +107,11 @@ function instantiate(module: WebAssembly.Module): Elementwise {
   };
 }
 
+const instance = lazyWasmInstance(ELEMENTWISE_WASM_BASE64, instantiate);
+
 /** The instance, loaded on first use; null where unavailable (see the file comment). */
 function elementwise(): Elementwise | null {
-  if (state !== undefined) return state;
-  state = null;
-  if (!wasmEnabled()) return null;
-  const bytes = decodeBase64(ELEMENTWISE_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null;
-  try {
-    const module = compileWasm(bytes, (m) => void (state = instantiate(m)));
-    if (module) state = instantiate(module);
-  } catch {
-    state = null;
-  }
-  return state;
+  return instance.get();
 }
 
 /** Whether the WebAssembly elementwise kernels are loaded and allowed (for tests and callers that report it). */
@@ -349,21 +338,25 @@ export function wasmSumColumns(x: Float32Array, base: number, starts: Int32Array
 
 // ---- the normalisation kernels' rows: row r of an [A, C, B] view is (a, c) = (⌊r / C⌋, r mod C), `len` = B ----
 
-/** Rows per block for rows of `len` elements; 0 where rows are too short to gain (or too long for a block). */
-function rowsPerBlock(len: number): number {
-  return len < 16 || len > BLOCK ? 0 : Math.floor(BLOCK / len);
+/**
+ * Runs `fn(w, r0, count, per)` over blocks of whole rows of `len` elements (`per` rows per block, the last block
+ * `count` ≤ per). Returns false, calling nothing, where the module is unavailable or rows are shorter than 16
+ * (too short to gain) or longer than a block.
+ */
+function eachRowBlock(rows: number, len: number, fn: (w: Elementwise, r0: number, count: number, per: number) => void): boolean {
+  const w = elementwise();
+  if (!w || len < 16 || len > BLOCK) return false;
+  const per = Math.floor(BLOCK / len);
+  for (let r0 = 0; r0 < rows; r0 += per) fn(w, r0, Math.min(per, rows - r0), per);
+  return true;
 }
 
 /**
  * out[r·len + j] = x[r·len + j]·scale[r mod c] + shift[r mod c] (ScaleShift), bit for bit as the TypeScript loop.
- * Returns false, writing nothing, where the module is unavailable or rows are shorter than 16.
+ * Returns false, writing nothing, where eachRowBlock declines.
  */
 export function wasmScaleShiftRows(x: Float32Array, scale: Float32Array, shift: Float32Array, c: number, out: Float32Array, rows: number, len: number): boolean {
-  const w = elementwise();
-  const per = rowsPerBlock(len);
-  if (!w || per === 0) return false;
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    const count = Math.min(per, rows - r0);
+  return eachRowBlock(rows, len, (w, r0, count) => {
     load(w.A, x, 0, r0 * len, count * len);
     for (let i = 0; i < count; i++) {
       w.B[2 * i] = scale[(r0 + i) % c]!;
@@ -371,42 +364,31 @@ export function wasmScaleShiftRows(x: Float32Array, scale: Float32Array, shift: 
     }
     w.ex.scaleShiftRows(w.a, w.b, w.o, count, len);
     unload(w.O, out, r0 * len, count * len);
-  }
-  return true;
+  });
 }
 
 /**
  * out[r] = Σ_j (x[r·len + j] − means[r mod c])² in float64 (Moments' second pass). Returns false, writing
- * nothing, where the module is unavailable or rows are shorter than 16.
+ * nothing, where eachRowBlock declines.
  */
 export function wasmSumSquaredDeviations(x: Float32Array, means: Float64Array, c: number, rows: number, len: number, out: Float64Array): boolean {
-  const w = elementwise();
-  const per = rowsPerBlock(len);
-  if (!w || per === 0) return false;
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    const count = Math.min(per, rows - r0);
+  return eachRowBlock(rows, len, (w, r0, count, per) => {
     load(w.A, x, 0, r0 * len, count * len);
     for (let i = 0; i < count; i++) w.S[i] = means[(r0 + i) % c]!;
     w.ex.sumSquaredDeviations(w.a, w.sums, count, len, w.sums + 8 * per);
     out.set(w.S.subarray(per, per + count), r0);
-  }
-  return true;
+  });
 }
 
 /**
  * out[r] = Σ_j a[r·len + j]·b[r·len + j] in float64 (SumProduct's rows). Returns false, writing nothing, where
- * the module is unavailable or rows are shorter than 16.
+ * eachRowBlock declines.
  */
 export function wasmDotRows(a: Float32Array, b: Float32Array, rows: number, len: number, out: Float64Array): boolean {
-  const w = elementwise();
-  const per = rowsPerBlock(len);
-  if (!w || per === 0) return false;
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    const count = Math.min(per, rows - r0);
+  return eachRowBlock(rows, len, (w, r0, count) => {
     load(w.A, a, 0, r0 * len, count * len);
     load(w.B, b, 0, r0 * len, count * len);
     w.ex.dotRows(w.a, w.b, count, len, w.sums);
     out.set(w.S.subarray(0, count), r0);
-  }
-  return true;
+  });
 }

@@ -36,3 +36,29 @@ export function compileWasm(bytes: Uint8Array<ArrayBuffer>, ready: (module: WebA
     return null;
   }
 }
+
+/**
+ * A lazily loaded module instance (the elementwise and window kernels; the GEMM also shares its memory with worker
+ * threads, so it loads its own way): `get()` returns it, built by `instantiate` from the base64 bytes on first use,
+ * or null where WebAssembly is unavailable or disallowed (`NN_WASM=0`), the bytes do not validate (no SIMD), or a
+ * browser's main thread is still compiling them asynchronously (`get()` returns the instance once it is ready).
+ */
+export function lazyWasmInstance<T>(base64: string, instantiate: (module: WebAssembly.Module) => T): { get(): T | null } {
+  let state: T | null | undefined;
+  return {
+    get(): T | null {
+      if (state !== undefined) return state;
+      state = null;
+      if (!wasmEnabled()) return null;
+      const bytes = decodeBase64(base64);
+      if (!WebAssembly.validate(bytes)) return null;
+      try {
+        const module = compileWasm(bytes, (m) => void (state = instantiate(m)));
+        if (module) state = instantiate(module);
+      } catch {
+        state = null;
+      }
+      return state;
+    },
+  };
+}

@@ -12,7 +12,7 @@
  */
 import type { Col2ImAttrs } from '../../../kernels.js';
 import { WINDOWS_WASM_BASE64 } from './windows-wasm.generated.js';
-import { compileWasm, decodeBase64, wasmEnabled } from './load.js';
+import { lazyWasmInstance } from './load.js';
 
 interface WindowsExports {
   memory: WebAssembly.Memory;
@@ -28,22 +28,10 @@ interface WindowsExports {
 /** Floats of image planes per block: 256 KiB in, plus the indices out, stay in L2. */
 const BLOCK = 1 << 16;
 
-let state: WindowsExports | null | undefined;
+const instance = lazyWasmInstance(WINDOWS_WASM_BASE64, (m) => new WebAssembly.Instance(m, {}).exports as unknown as WindowsExports);
 
 function windows(): WindowsExports | null {
-  if (state !== undefined) return state;
-  state = null;
-  if (!wasmEnabled()) return null;
-  const bytes = decodeBase64(WINDOWS_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null;
-  const instantiate = (m: WebAssembly.Module) => new WebAssembly.Instance(m, {}).exports as unknown as WindowsExports;
-  try {
-    const module = compileWasm(bytes, (m) => void (state = instantiate(m)));
-    if (module) state = instantiate(module);
-  } catch {
-    state = null;
-  }
-  return state;
+  return instance.get();
 }
 
 /** Grows `memory` to at least `bytes`. */
