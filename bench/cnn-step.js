@@ -14,9 +14,7 @@ import * as nn from '@nn/tensor';
 import { backward } from '@nn/autograd';
 import { BatchNorm2d, Conv2d, conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
 import { AdamW } from '@nn/optim';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { printTable, runPython, timeSteps } from './peers.js';
+import { printTable, runNodeChild, runPython, timeSteps } from './peers.js';
 import { values } from './values.js';
 
 const argv = process.argv.slice(2);
@@ -116,13 +114,6 @@ async function tfjsStep() {
   return { step, conv: conv() };
 }
 
-/** The tfjs peer in a child process: its medians as JSON, or a note. */
-function tfjsPeer() {
-  const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--tfjs', '--steps', String(STEPS)], { encoding: 'utf8' });
-  if (res.status !== 0) return { note: `failed: ${(res.stderr || res.stdout).trim().split('\n').at(-1)}` };
-  return JSON.parse(res.stdout);
-}
-
 if (argv.includes('--tfjs')) {
   const t = await tfjsStep();
   const peerSteps = Math.max(5, STEPS >> 1);
@@ -134,7 +125,7 @@ const o = oursStep();
 const stepResults = [{ name: '@nn cpu', ms: await timeSteps(o.step, STEPS, WARMUP) }];
 if (o.leaked() !== 0) throw new Error(`cnn-step: @nn leaked ${o.leaked()} tensors over the timed steps`);
 const convResults = [{ name: '@nn cpu', ms: await timeSteps(oursConv(), STEPS, WARMUP) }];
-for (const [peer, name] of [[tfjsPeer(), 'tfjs-backend-wasm'], [runPython('./cnn_step.py', [STEPS, WARMUP]), 'pytorch cpu (1 thread)']]) {
+for (const [peer, name] of [[runNodeChild(import.meta.url, ['--tfjs', '--steps', STEPS]), 'tfjs-backend-wasm'], [runPython('./cnn_step.py', [STEPS, WARMUP]), 'pytorch cpu (1 thread)']]) {
   for (const [results, key] of [[stepResults, 'step'], [convResults, 'conv']]) {
     if (peer.note) results.push({ name, note: peer.note });
     else results.push({ name, ms: peer[key] });

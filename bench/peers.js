@@ -37,6 +37,16 @@ export function runPython(script, args = []) {
   return JSON.parse(res.stdout);
 }
 
+/**
+ * Runs this benchmark script again in a child process with `args` (a peer that must not share our process, see
+ * cnn-step.js) and parses the JSON it prints last, or returns `{note}` saying why it could not.
+ */
+export function runNodeChild(scriptUrl, args) {
+  const res = spawnSync(process.execPath, [fileURLToPath(scriptUrl), ...args.map(String)], { encoding: 'utf8' });
+  if (res.status !== 0) return { note: `failed: ${(res.stderr || res.stdout).trim().split('\n').at(-1)}` };
+  return JSON.parse(res.stdout.trim().split('\n').at(-1));
+}
+
 /** Prints a results table: name, ms, and peer ms / @nn ms (the first row is @nn). */
 export function printTable(results) {
   const oursMs = results[0].ms;
