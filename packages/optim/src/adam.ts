@@ -1,7 +1,7 @@
-import type { Tensor } from '@nn/tensor';
+import { engine, type AdamStepAttrs, type Tensor } from '@nn/tensor';
 import { betaPair, flag, nonNegative } from './hyper.js';
 import { Optimizer, zerosState, type OptimizerConfig, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
-import { addcdiv, addcmul, addScaled, coupledDecay, direction } from './pointwise.js';
+import { addcdiv, addcmul, addScaled } from './pointwise.js';
 
 export interface AdamHyper {
   /** Learning rate γ (default 1e-3). */
@@ -45,9 +45,32 @@ export function adamInitState(p: Tensor): AdamState {
 }
 
 /**
- * The Adam update after weight decay has been dealt with: `grad` is the direction to descend (already negated
- * for maximize, with any L2 term folded in); returns the new parameter. In PyTorch's order of operations:
- * bias corrections and the step size are computed in double precision, then applied to float32 tensors.
+ * One Adam/AdamW update of one parameter as the fused AdamStep kernel: updates `s`'s moments in place (assign)
+ * and returns the new parameter. `l2` is Adam's penalty folded into the gradient, `decoupled` AdamW's decay rate
+ * (each 0 for none). Bias corrections and the step size are computed in double precision, as PyTorch does; the
+ * kernel rounds every float32 operation as the composite `adamMoments` does (the reference it is tested
+ * against), in one pass over the parameter instead of a dozen.
+ */
+export function adamStep(param: Tensor, grad: Tensor, s: AdamState, g: ParamGroup<AdamHyper>, l2: number, decoupled: number): Tensor {
+  const [beta1, beta2] = g.betas;
+  if (g.amsgrad) s.maxExpAvgSq ??= zerosState(param);
+  const attrs: AdamStepAttrs = {
+    beta1, beta2, stepSize: g.lr / (1 - beta1 ** s.step), biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** s.step), eps: g.eps,
+    weightDecay: l2, decay: decoupled !== 0 ? 1 - g.lr * decoupled : 1, maximize: g.maximize, amsgrad: g.amsgrad,
+  };
+  const inputs = [param, grad, s.expAvg, s.expAvgSq, ...(g.amsgrad ? [s.maxExpAvgSq!] : [])];
+  const [next, expAvg, expAvgSq, maxExpAvgSq] = engine.runKernelMulti('AdamStep', inputs, { ...attrs });
+  s.expAvg.assign(expAvg!);
+  s.expAvgSq.assign(expAvgSq!);
+  if (maxExpAvgSq) s.maxExpAvgSq!.assign(maxExpAvgSq);
+  return next!;
+}
+
+/**
+ * The Adam update as a composite of elementwise ops, the reference `adamStep` is tested against: `grad` is the
+ * direction to descend (already negated for maximize, with any L2 term folded in, and `param` already decayed for
+ * AdamW); returns the new parameter. In PyTorch's order of operations: bias corrections and the step size are
+ * computed in double precision, then applied to float32 tensors.
  */
 export function adamMoments(param: Tensor, grad: Tensor, s: AdamState, g: ParamGroup<AdamHyper>): Tensor {
   const [beta1, beta2] = g.betas;
@@ -90,6 +113,6 @@ export class Adam extends Optimizer<AdamHyper, AdamState> {
 
   protected update(param: Tensor, grad: Tensor, s: AdamState, g: ParamGroup<AdamHyper>): Tensor {
     s.step += 1;
-    return adamMoments(param, coupledDecay(direction(grad, g.maximize), param, g.weightDecay), s, g);
+    return adamStep(param, grad, s, g, g.weightDecay, 0);
   }
 }

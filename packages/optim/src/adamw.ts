@@ -1,7 +1,6 @@
 import type { Tensor } from '@nn/tensor';
-import { adamConfig, adamInitState, adamMoments, type AdamHyper, type AdamOptions, type AdamState } from './adam.js';
+import { adamConfig, adamInitState, adamStep, type AdamHyper, type AdamOptions, type AdamState } from './adam.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { decoupledDecay, direction } from './pointwise.js';
 
 export type AdamWHyper = AdamHyper;
 export type AdamWOptions = AdamOptions;
@@ -31,6 +30,6 @@ export class AdamW extends Optimizer<AdamWHyper, AdamWState> {
 
   protected update(param: Tensor, grad: Tensor, s: AdamWState, g: ParamGroup<AdamWHyper>): Tensor {
     s.step += 1;
-    return adamMoments(decoupledDecay(param, g.lr, g.weightDecay), direction(grad, g.maximize), s, g);
+    return adamStep(param, grad, s, g, 0, g.weightDecay);
   }
 }

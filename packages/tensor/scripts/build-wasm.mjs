@@ -49,6 +49,10 @@ export const MODULES = [
     output: 'src/backends/cpu/wasm/windows-wasm.generated.ts',
     builds: [{ constant: 'WINDOWS_WASM_BASE64', source: 'assembly/windows.ts', flags: [] }],
   },
+  {
+    output: 'src/backends/cpu/wasm/optim-wasm.generated.ts',
+    builds: [{ constant: 'OPTIM_WASM_BASE64', source: 'assembly/optim.ts', flags: [] }],
+  },
 ];
 
 /** Compiles one module; resolves with its binary. Throws with the compiler's diagnostics on failure. */

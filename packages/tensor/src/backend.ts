@@ -39,3 +39,5 @@ export interface KernelArgs<B extends Backend = Backend, A = Record<string, unkn
 }
 
 export type KernelFunc<B extends Backend = Backend, A = any> = (args: KernelArgs<B, A>) => TensorInfo;
+/** A kernel with several outputs (see `MULTI_OUTPUT_KERNELS`), dispatched by `engine.runKernelMulti`. */
+export type MultiKernelFunc<B extends Backend = Backend, A = any> = (args: KernelArgs<B, A>) => TensorInfo[];

@@ -1,4 +1,4 @@
-import type { Backend, DataId, Device, TensorInfo } from './backend.js';
+import type { Backend, DataId, Device, KernelFunc, MultiKernelFunc, TensorInfo } from './backend.js';
 import { getKernel } from './kernel-registry.js';
 import { Tensor, bindEngine } from './tensor.js';
 
@@ -199,6 +199,29 @@ class Engine {
   // ---- dispatch ----
 
   runKernel(name: string, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}, backend?: Backend): Tensor {
+    const b = this.#backendOf(name, inputs, backend);
+    const info = (this.#kernel(name, b) as KernelFunc)({ inputs, attrs, backend: b });
+    if (Array.isArray(info)) throw new Error(`${name}: the kernel has several outputs; run it with engine.runKernelMulti`);
+    const out = this.makeTensor(info, b);
+    for (const l of this.listeners) l(name, inputs, attrs, out);
+    return out;
+  }
+
+  /**
+   * Runs a kernel with several outputs (MULTI_OUTPUT_KERNELS: the fused optimizer updates) and returns them in
+   * order. The listeners see each output as a call of its own; these kernels carry no gradient.
+   */
+  runKernelMulti(name: string, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}, backend?: Backend): Tensor[] {
+    const b = this.#backendOf(name, inputs, backend);
+    const infos = (this.#kernel(name, b) as MultiKernelFunc)({ inputs, attrs, backend: b });
+    if (!Array.isArray(infos)) throw new Error(`${name}: the kernel has a single output; run it with engine.runKernel`);
+    const outs = infos.map((info) => this.makeTensor(info, b));
+    for (const out of outs) for (const l of this.listeners) l(name, inputs, attrs, out);
+    return outs;
+  }
+
+  /** The backend that owns `inputs` (or `backend`, or the current one); all inputs live and on it. */
+  #backendOf(name: string, inputs: readonly Tensor[], backend: Backend | undefined): Backend {
     let b = backend;
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i]!;
@@ -207,13 +230,13 @@ class Engine {
       else if (t.backendImpl !== b)
         throw new Error(`${name}: inputs are on different devices (${b.name} and ${t.device}); move one with .to('${b.name}')`);
     }
-    b ??= this.backend;
+    return b ?? this.backend;
+  }
+
+  #kernel(name: string, b: Backend): KernelFunc | MultiKernelFunc {
     const kernel = getKernel(b.name, name);
     if (!kernel) throw new Error(`${name}: no kernel for backend '${b.name}'`);
-    const info = kernel({ inputs, attrs, backend: b });
-    const out = this.makeTensor(info, b);
-    for (const l of this.listeners) l(name, inputs, attrs, out);
-    return out;
+    return kernel;
   }
 
   addKernelListener(l: KernelListener): () => void {

@@ -1,6 +1,6 @@
 /** @nn/tensor: tensors, ops, RNG, memory scopes and the CPU and WebGPU backends. */
 export type { DType, TypedArray } from './dtype.js';
-export type { Backend, DataId, Device, KernelFunc, KernelArgs, TensorInfo } from './backend.js';
+export type { Backend, DataId, Device, KernelFunc, KernelArgs, MultiKernelFunc, TensorInfo } from './backend.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions, type BackwardOptions } from './tensor-methods.js';
 export * from './kernels.js';

@@ -104,10 +104,37 @@ export type ScaleShiftAttrs = ChannelViewAttrs;
 /** SumProduct (a, b) → [C]: Σ over A and B of a·b per C (float64 accumulation), a and b of one shape. */
 export type SumProductAttrs = ChannelViewAttrs;
 
+/**
+ * AdamStep (param, grad, expAvg, expAvgSq[, maxExpAvgSq]) → [param', expAvg', expAvgSq'(, maxExpAvgSq')]: one
+ * Adam/AdamW update of one parameter in a single pass, each float32 operation rounded as the composite of
+ * @nn/optim (and PyTorch's CPU kernels) rounds it, so the two agree bit for bit:
+ *   θ ← θ·decay (AdamW, skipped when decay = 1);  g ← ±grad (+ weightDecay·θ, Adam's L2)
+ *   m ← m·β1 + (1 − β1)·g;  v ← v·β2 + ((1 − β2)·g)·g;  v̂ ← max(v̂, v) with amsgrad
+ *   θ ← θ + (−stepSize·m) / (√v̂ / biasCorrection2Sqrt + eps)
+ * Numbers enter as float32 (as a scalar operand does); a factor of exactly 1 is skipped, as the composite skips it.
+ */
+export interface AdamStepAttrs {
+  beta1: number;
+  beta2: number;
+  /** lr / (1 − β1^t), computed in float64. */
+  stepSize: number;
+  /** √(1 − β2^t), computed in float64. */
+  biasCorrection2Sqrt: number;
+  eps: number;
+  /** Adam's L2 penalty folded into the gradient (0: none). */
+  weightDecay: number;
+  /** AdamW's decoupled decay factor 1 − lr·λ, in float64 (1: none). */
+  decay: number;
+  maximize: boolean;
+  amsgrad: boolean;
+}
+/** Kernels with several outputs: run with `engine.runKernelMulti`. They carry no gradient. */
+export const MULTI_OUTPUT_KERNELS = ['AdamStep'] as const;
+
 /** Every kernel name. `Clone` copies; `Reshape` shares storage. */
 export const KERNELS = [
   ...UNARY_KERNELS, ...UNARY_ATTR_KERNELS, ...BINARY_KERNELS, ...COMPARE_KERNELS, ...REDUCE_KERNELS, ...ARG_REDUCE_KERNELS,
   'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'IndexSelect', 'ScatterAdd',
-  'Im2Col', 'Col2Im', 'MaxPoolIndices', 'Moments', 'ScaleShift', 'SumProduct',
+  'Im2Col', 'Col2Im', 'MaxPoolIndices', 'Moments', 'ScaleShift', 'SumProduct', ...MULTI_OUTPUT_KERNELS,
 ] as const;
 export type KernelName = (typeof KERNELS)[number];

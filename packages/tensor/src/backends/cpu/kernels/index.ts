@@ -22,3 +22,4 @@ import './conv/max-pool-indices.js';
 import './norm/moments.js';
 import './norm/scale-shift.js';
 import './norm/sum-product.js';
+import './optim/adam-step.js';

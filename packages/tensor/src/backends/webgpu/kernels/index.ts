@@ -8,3 +8,4 @@ import './movement.js';
 import './gather.js';
 import './conv.js';
 import './norm.js';
+import './optim.js';

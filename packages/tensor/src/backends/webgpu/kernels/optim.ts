@@ -1,0 +1,59 @@
+/**
+ * AdamStep (see kernels.ts) on WebGPU: one program per output (the parameter, the two moments, the running
+ * maximum with amsgrad), each recomputing the update for its element — a few dispatches instead of the
+ * composite's dozen. f32 arithmetic in the composite's order; a GPU may round √ and ÷ differently from the CPU.
+ */
+import { registerKernel } from '../../../kernel-registry.js';
+import type { AdamStepAttrs } from '../../../kernels.js';
+import type { WebGpuBackend } from '../backend-webgpu.js';
+import { f32Bits, FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, flatDispatch, type Program } from '../program.js';
+
+const OUTPUTS = ['param', 'expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
+
+class AdamStepProgram implements Program {
+  readonly shaderKey: string;
+  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
+  readonly dispatch: [number, number, number];
+  readonly uniforms: number[];
+
+  constructor(
+    n: number,
+    private readonly a: AdamStepAttrs,
+    private readonly output: number,
+  ) {
+    // Uniform layout: [n, β1, β2, 1 − β1, 1 − β2, −stepSize, biasCorrection2Sqrt, eps, weightDecay, decay]
+    this.uniforms = [n, ...[a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, -a.stepSize, a.biasCorrection2Sqrt, a.eps, a.weightDecay, a.decay].map(f32Bits)];
+    this.dispatch = flatDispatch(Math.ceil(n / FLAT_WORKGROUP));
+    const flags = [a.maximize, a.amsgrad, a.weightDecay !== 0, a.weightDecay === 1, a.decay !== 1, 1 - a.beta1 === 1, 1 - a.beta2 === 1, a.stepSize === -1];
+    this.shaderKey = `adamStep:${OUTPUTS[output]}:${flags.map(Number).join('')}`;
+  }
+
+  getUserCode(): string {
+    const a = this.a;
+    const uf = (k: number) => `bitcast<f32>(u(${k}u))`;
+    const result = ['theta + step / denom', 'mi', 'vi', 'second'][this.output];
+    return `
+@compute @workgroup_size(${FLAT_WORKGROUP})
+fn main(${FLAT_MAIN_ARGS}) {
+  let i = ${FLAT_INDEX};
+  if (i >= u(0u)) { return; }
+  var theta = in0[i];
+  ${a.decay !== 1 ? `theta = theta * ${uf(9)};` : ''}
+  var d = ${a.maximize ? '-in1[i]' : 'in1[i]'};
+  ${a.weightDecay !== 0 ? `d = d + ${a.weightDecay === 1 ? 'theta' : `theta * ${uf(8)}`};` : ''}
+  let mi = in2[i] * ${uf(1)} + ${1 - a.beta1 === 1 ? 'd' : `d * ${uf(3)}`};
+  let vi = in3[i] * ${uf(2)} + (${1 - a.beta2 === 1 ? 'd' : `d * ${uf(4)}`}) * d;
+  let second = ${a.amsgrad ? 'max(in4[i], vi)' : 'vi'};
+  let denom = sqrt(second) / ${uf(6)} + ${uf(7)};
+  let step = ${a.stepSize === -1 ? 'mi' : `${uf(5)} * mi`};
+  out[i] = ${result};
+}`;
+  }
+}
+
+registerKernel<WebGpuBackend>('webgpu', 'AdamStep', ({ inputs, attrs, backend }) => {
+  const a = attrs as AdamStepAttrs;
+  const n = inputs[0]!.shape.reduce((p, d) => p * d, 1);
+  const count = a.amsgrad ? 4 : 3;
+  return Array.from({ length: count }, (_, k) => backend.runProgram(new AdamStepProgram(n, a, k), inputs, inputs[0]!.shape, 'float32'));
+});
