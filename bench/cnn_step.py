@@ -1,30 +1,16 @@
 """PyTorch CPU peer for bench/cnn-step.js, pinned to one thread: the same CNN training step and conv2d forward +
 backward; prints median ms as JSON."""
 import json
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from timing import median_ms
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 warmup = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 torch.set_num_threads(1)
-
-
-def median_ms(fn, n):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
 torch.manual_seed(0)
 model = nn.Sequential(
     nn.Conv2d(1, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
@@ -51,4 +37,4 @@ def conv():
     F.conv2d(cx, cw, padding=1).sum().backward()
 
 
-print(json.dumps({"step": median_ms(step, steps), "conv": median_ms(conv, steps)}))
+print(json.dumps({"step": median_ms(step, steps, warmup), "conv": median_ms(conv, steps, warmup)}))

@@ -3,29 +3,17 @@
 Usage: models.py STEPS WARMUP CASES (comma-separated names, see models.js).
 """
 import json
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from timing import median_ms
 
 steps, warmup = int(sys.argv[1]), int(sys.argv[2])
 cases = sys.argv[3].split(",")
 torch.set_num_threads(1)
 torch.manual_seed(0)
-
-
-def median_ms(fn, n):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def train_step(model, opt, x, y, label_smoothing=0.0, clip=0.0):
@@ -89,4 +77,4 @@ def cnn():
 
 
 CASES = {"mlp": mlp, "resmlp": resmlp, "smallmlp": smallmlp, "adamw": adamw, "add": add, "cnn": cnn}
-print(json.dumps({name: median_ms(CASES[name](), 20 * steps if name == "add" else steps) for name in cases}))
+print(json.dumps({name: median_ms(CASES[name](), 20 * steps if name == "add" else steps, warmup) for name in cases}))
