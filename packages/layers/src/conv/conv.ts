@@ -9,7 +9,7 @@
  * [O, N, oh·ow] product is put in [N, O, oh, ow] order.
  * Transposed convolution is its adjoint in x: cols = Wᵀ · x per group, y = Col2Im(cols).
  */
-import { add, engine, fmtShape, reshape, tidy, type Tensor } from '@nn/tensor';
+import { add, engine, fmtShape, reshape, tidy, transpose, type Tensor } from '@nn/tensor';
 import { checkInt, checkOptions, checkTensor } from '../args.js';
 import { asImage, convOutLen, showPair, windowAttrs, windowPair, type Pair, type Size1, type Size2 } from './window-args.js';
 
@@ -119,17 +119,15 @@ function checkChannels(op: string, x: Tensor, image: Tensor, expected: number, w
     );
 }
 
-/** The [O, N·L] product as [N, O, oh, ow]: a transpose unless N = 1. */
+/** The [O, N·L] product as [N, O, oh, ow] (`transpose` copies only when N > 1). */
 function toImage(y: Tensor, n: number, o: number, oh: number, ow: number): Tensor {
-  const perm = n === 1 ? y : engine.runKernel('Transpose', [reshape(y, [o, n, oh * ow])], { perm: [1, 0, 2] });
-  return reshape(perm, [n, o, oh, ow]);
+  return reshape(transpose(reshape(y, [o, n, oh * ow]), 0, 1), [n, o, oh, ow]);
 }
 
-/** x [N, C, H, W] as [C, N·H·W] (channel-major, like the columns): a transpose unless N = 1. */
+/** x [N, C, H, W] as [C, N·H·W] (channel-major, like the columns; `transpose` copies only when N > 1). */
 function channelsFirst(x: Tensor): Tensor {
   const [n, c, h, w] = x.shape as [number, number, number, number];
-  if (n === 1) return reshape(x, [c, h * w]);
-  return reshape(engine.runKernel('Transpose', [reshape(x, [n, c, h * w])], { perm: [1, 0, 2] }), [c, n * h * w]);
+  return reshape(transpose(reshape(x, [n, c, h * w]), 0, 1), [c, n * h * w]);
 }
 
 /** Per group g: a[g] (·)ᵀ? · b[g], with a [G·r, k] and b [G·k, n] viewed as G stacked matrices; → [G·m, n]. */

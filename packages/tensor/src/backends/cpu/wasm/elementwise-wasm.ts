@@ -18,7 +18,7 @@
  * runs its TypeScript loop instead.
  */
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise-wasm.generated.js';
-import { lazyWasmInstance } from './load.js';
+import { lazyWasmInstance, reserveMemory } from './load.js';
 
 type Kernel5 = (op: number, a: number, b: number, o: number, n: number) => void;
 
@@ -92,8 +92,7 @@ function instantiate(module: WebAssembly.Module): Elementwise {
   const ex = new WebAssembly.Instance(module, {}).exports as unknown as ElementwiseExports;
   const a = Math.ceil(ex.heapBase() / 16) * 16;
   const b = a + 4 * BLOCK, o = b + 4 * BLOCK, c = o + 4 * BLOCK, sums = c + BLOCK, end = sums + 8 * BLOCK;
-  const have = ex.memory.buffer.byteLength;
-  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+  reserveMemory(ex.memory, end);
   // The memory never grows again, so these views stay valid.
   const buf = ex.memory.buffer;
   return {

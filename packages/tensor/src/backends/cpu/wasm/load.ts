@@ -62,3 +62,9 @@ export function lazyWasmInstance<T>(base64: string, instantiate: (module: WebAss
     },
   };
 }
+
+/** Grows `memory` (whole 64 KiB pages) to at least `bytes`; growing detaches the views of its old buffer. */
+export function reserveMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+}

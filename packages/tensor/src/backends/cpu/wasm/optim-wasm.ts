@@ -5,7 +5,7 @@
  * unavailable (no WebAssembly SIMD, `NN_WASM=0`, or still compiling in a browser).
  */
 import type { AdamStepAttrs } from '../../../kernels.js';
-import { lazyWasmInstance } from './load.js';
+import { lazyWasmInstance, reserveMemory } from './load.js';
 import { OPTIM_WASM_BASE64 } from './optim-wasm.generated.js';
 
 interface OptimExports {
@@ -32,8 +32,7 @@ const instance = lazyWasmInstance(OPTIM_WASM_BASE64, (module): Optim => {
   const base = Math.ceil(ex.heapBase() / 16) * 16;
   const at = Array.from({ length: 9 }, (_, k) => base + 4 * BLOCK * k);
   const end = at[8]! + 4 * BLOCK;
-  const have = ex.memory.buffer.byteLength;
-  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+  reserveMemory(ex.memory, end);
   // The memory never grows again, so these views stay valid.
   return { ex, at, views: at.map((a) => new Float32Array(ex.memory.buffer, a, BLOCK)) };
 });

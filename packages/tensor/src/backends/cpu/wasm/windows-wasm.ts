@@ -12,7 +12,7 @@
  */
 import type { Col2ImAttrs } from '../../../kernels.js';
 import { WINDOWS_WASM_BASE64 } from './windows-wasm.generated.js';
-import { lazyWasmInstance } from './load.js';
+import { lazyWasmInstance, reserveMemory } from './load.js';
 
 interface WindowsExports {
   memory: WebAssembly.Memory;
@@ -34,12 +34,6 @@ function windows(): WindowsExports | null {
   return instance.get();
 }
 
-/** Grows `memory` to at least `bytes`. */
-function reserve(memory: WebAssembly.Memory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
-}
-
 /**
  * out = the MaxPoolIndices of `planes` planes of `plane` floats (rows of `w`) in src, given the per-row and
  * per-column tap tables `ys` [3·oh] and `xs` [3·ow] (see assembly/windows.ts); `twoByTwo` when every window
@@ -57,7 +51,7 @@ export function wasmMaxPoolIndices(
   const xsAt = ysAt + 4 * ys.length;
   const xAt = Math.ceil((xsAt + 4 * xs.length) / 16) * 16;
   const outAt = xAt + 4 * per * plane;
-  reserve(ex.memory, outAt + 4 * per * grid);
+  reserveMemory(ex.memory, outAt + 4 * per * grid);
   // Views after growing (growth detaches the old buffer).
   const buf = ex.memory.buffer;
   new Int32Array(buf, ysAt, ys.length).set(ys);
@@ -88,7 +82,7 @@ export function wasmCol2Im(cols: Float32Array, a: Col2ImAttrs, out: Float32Array
   const plane = h * w;
   const colsAt = Math.ceil(ex.heapBase() / 16) * 16;
   const outAt = colsAt + 4 * rowsLen;
-  reserve(ex.memory, outAt + 4 * n * plane);
+  reserveMemory(ex.memory, outAt + 4 * n * plane);
   const buf = ex.memory.buffer;
   const colsIn = new Float32Array(buf, colsAt, rowsLen);
   const planes = new Float32Array(buf, outAt, n * plane);
