@@ -23,37 +23,26 @@ const MAX_PAGES = 32768;
 
 const FLAGS = ['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort='];
 
+const SHARED = ['--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', String(MAX_PAGES)];
+
 /**
  * Each generated file and the builds it holds: a base64 constant per compilation of an AssemblyScript entry
- * file with extra flags. The GEMM comes in two variants of the same source: one that owns its memory (works
- * everywhere), and one that imports a shared memory (`env.memory`), which the worker threads of a threaded
- * matmul instantiate together, so they read the operands and write the product in place.
+ * file with extra flags. Every module comes in two builds of the same source: one that owns its memory (works
+ * everywhere), and one that imports a shared memory (`env.memory`): the CPU backend's heap (wasm/heap.ts),
+ * where tensors live, so kernels run on them in place, and which the GEMM's worker threads share too.
  */
 export const MODULES = [
-  {
-    output: 'src/backends/cpu/wasm/gemm-wasm.generated.ts',
-    builds: [
-      { constant: 'GEMM_WASM_BASE64', source: 'assembly/gemm.ts', flags: [] },
-      {
-        constant: 'GEMM_WASM_SHARED_BASE64',
-        source: 'assembly/gemm.ts',
-        flags: ['--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', String(MAX_PAGES)],
-      },
-    ],
-  },
-  {
-    output: 'src/backends/cpu/wasm/elementwise-wasm.generated.ts',
-    builds: [{ constant: 'ELEMENTWISE_WASM_BASE64', source: 'assembly/elementwise.ts', flags: [] }],
-  },
-  {
-    output: 'src/backends/cpu/wasm/windows-wasm.generated.ts',
-    builds: [{ constant: 'WINDOWS_WASM_BASE64', source: 'assembly/windows.ts', flags: [] }],
-  },
-  {
-    output: 'src/backends/cpu/wasm/optim-wasm.generated.ts',
-    builds: [{ constant: 'OPTIM_WASM_BASE64', source: 'assembly/optim.ts', flags: [] }],
-  },
-];
+  ['gemm', 'GEMM'],
+  ['elementwise', 'ELEMENTWISE'],
+  ['windows', 'WINDOWS'],
+  ['optim', 'OPTIM'],
+].map(([name, constant]) => ({
+  output: `src/backends/cpu/wasm/${name}-wasm.generated.ts`,
+  builds: [
+    { constant: `${constant}_WASM_BASE64`, source: `assembly/${name}.ts`, flags: [] },
+    { constant: `${constant}_WASM_SHARED_BASE64`, source: `assembly/${name}.ts`, flags: SHARED },
+  ],
+}));
 
 /** Compiles one module; resolves with its binary. Throws with the compiler's diagnostics on failure. */
 async function compile(source, flags) {

@@ -14,7 +14,8 @@ export default async function ensureWasm() {
   const stale = MODULES.some(({ output, builds }) => {
     if (!existsSync(path(output))) return true;
     const built = statSync(path(output)).mtimeMs;
-    return builds.some(({ source }) => statSync(path(source)).mtimeMs > built);
+    // The build script itself too: it decides which builds a generated file holds.
+    return statSync(path('scripts/build-wasm.mjs')).mtimeMs > built || builds.some(({ source }) => statSync(path(source)).mtimeMs > built);
   });
   if (stale) await buildWasm();
 }

@@ -1,7 +1,8 @@
 import type { Backend, DataId, TensorInfo } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
+import { allocArray, releaseArray } from './wasm/heap.js';
 
-/** CPU storage: one typed array per buffer. */
+/** CPU storage: one typed array per buffer (in the heap, wasm/heap.ts, when a kernel made it there). */
 export interface CpuData {
   values: TypedArray;
 }
@@ -23,8 +24,10 @@ export class CpuBackend implements Backend {
   }
 
   disposeData(dataId: DataId): void {
-    // Drop the reference so the array can be collected even if a stale handle survives.
-    (dataId as { values?: TypedArray }).values = undefined as never;
+    const d = dataId as { values?: TypedArray };
+    if (d.values) releaseArray(d.values);
+    // Drop the reference so the array can be collected (or its recycled block not misread) via a stale handle.
+    d.values = undefined;
   }
 
   byteSize(dataId: DataId): number {
@@ -34,6 +37,15 @@ export class CpuBackend implements Backend {
   /** The elements behind `info`, without copying. Kernels must not write into their inputs. */
   values(info: TensorInfo): TypedArray {
     return (info.dataId as CpuData).values;
+  }
+
+  /**
+   * A new array for a kernel's output: in the heap where there is one, so WebAssembly kernels use it in place
+   * and the block is recycled when the tensor is freed. Zero-filled unless `zero` is false (for kernels that
+   * write every element). Temporary arrays that never become a tensor's storage must not come from here.
+   */
+  alloc(dtype: DType, size: number, zero = true): TypedArray {
+    return allocArray(dtype, size, zero);
   }
 
   /** Wraps a kernel's freshly computed elements as its output. */

@@ -21,8 +21,8 @@ function argReduce(name: 'ArgMax' | 'ArgMin', isMax: boolean): void {
     const n = dim === null ? xs.length : shape[dim]!;
     const inner = dim === null ? 1 : sizeOf(shape.slice(dim + 1));
     const outer = dim === null ? 1 : sizeOf(shape.slice(0, dim));
-    const out = new Int32Array(outer * inner);
-    if (n === 0 && out.length > 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${shape.join(',')}], dim ${dim})`);
+    if (n === 0 && outer * inner > 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${shape.join(',')}], dim ${dim})`);
+    const out = backend.alloc('int32', outer * inner) as Int32Array;
     if (inner === 1) {
       // Reducing the last dim: a plain scan per output.
       for (let o = 0; o < outer; o++) {

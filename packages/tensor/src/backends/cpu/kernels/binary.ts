@@ -1,5 +1,4 @@
 import type { TypedArray } from '../../../dtype.js';
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { BINARY_KERNELS, COMPARE_KERNELS } from '../../../kernels.js';
 import { broadcastShapes, sizeOf } from '../../../shape.js';
@@ -247,7 +246,7 @@ for (const [name, def] of Object.entries(ARITH)) {
   registerKernel<CpuBackend>('cpu', name, ({ inputs: [a, b], backend }) => {
     const shape = broadcastShapes(name, a!.shape, b!.shape);
     const dtype = a!.dtype;
-    const out = makeArray(dtype, sizeOf(shape));
+    const out = backend.alloc(dtype, sizeOf(shape), false); // every element is written
     const av = backend.values(a!);
     const bv = backend.values(b!);
     if (dtype === 'float32') f32Rows(def.f32, def.f32, wasm, wasmRows, av as Float32Array, a!.shape, bv as Float32Array, b!.shape, out as Float32Array, shape);
@@ -263,7 +262,7 @@ for (const [name, def] of Object.entries(COMPARE)) {
   const mirrored = COMPARE[def.mirror].f32;
   registerKernel<CpuBackend>('cpu', name, ({ inputs: [a, b], backend }) => {
     const shape = broadcastShapes(name, a!.shape, b!.shape);
-    const out = new Uint8Array(sizeOf(shape));
+    const out = backend.alloc('bool', sizeOf(shape), false) as Uint8Array;
     const av = backend.values(a!);
     const bv = backend.values(b!);
     if (a!.dtype === 'float32') f32Rows(def.f32, mirrored, wasm, null, av as Float32Array, a!.shape, bv as Float32Array, b!.shape, out, shape);

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { CastAttrs } from '../../../kernels.js';
 import type { CpuBackend } from '../backend-cpu.js';
@@ -12,9 +11,8 @@ registerKernel<CpuBackend>('cpu', 'Cast', ({ inputs: [x], attrs, backend }) => {
   const xs = backend.values(x!);
   let out;
   if (dtype === 'bool') {
-    out = makeArray('bool', xs.length);
+    out = backend.alloc('bool', xs.length);
     for (let i = 0; i < xs.length; i++) out[i] = xs[i] !== 0 ? 1 : 0;
-  } else if (dtype === 'int32') out = new Int32Array(xs);
-  else out = new Float32Array(xs);
+  } else (out = backend.alloc(dtype, xs.length, false)).set(xs); // the typed array's store converts
   return backend.make(out, x!.shape, dtype);
 });

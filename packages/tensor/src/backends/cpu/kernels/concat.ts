@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { ConcatAttrs } from '../../../kernels.js';
 import { sizeOf } from '../../../shape.js';
@@ -13,7 +12,7 @@ registerKernel<CpuBackend>('cpu', 'Concat', ({ inputs, attrs, backend }) => {
   const first = inputs[0]!;
   const outShape = first.shape.slice();
   outShape[dim] = inputs.reduce((s, t) => s + t.shape[dim]!, 0);
-  const out = makeArray(first.dtype, sizeOf(outShape));
+  const out = backend.alloc(first.dtype, sizeOf(outShape));
   const outer = sizeOf(first.shape.slice(0, dim));
   const inners = inputs.map((t) => sizeOf(t.shape.slice(dim)));
   const rowLen = inners.reduce((a, b) => a + b, 0);

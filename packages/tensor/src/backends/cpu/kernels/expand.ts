@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { ExpandAttrs } from '../../../kernels.js';
 import { sizeOf } from '../../../shape.js';
@@ -12,7 +11,7 @@ import { broadcastRows } from './broadcast.js';
 registerKernel<CpuBackend>('cpu', 'Expand', ({ inputs: [x], attrs, backend }) => {
   const { shape } = attrs as ExpandAttrs;
   const src = backend.values(x!);
-  const out = makeArray(x!.dtype, sizeOf(shape));
+  const out = backend.alloc(x!.dtype, sizeOf(shape));
   const { inner, rows, steps, offsets } = broadcastRows(shape, [x!.shape]);
   const starts = offsets[0]!;
   for (let r = 0; r < rows; r++) {

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { GatherAttrs } from '../../../kernels.js';
 import { stridesOf } from '../../../shape.js';
@@ -15,7 +14,7 @@ registerKernel<CpuBackend>('cpu', 'Gather', ({ inputs: [x, index], attrs, backen
   const iShape = atLeast1d(index!.shape);
   const src = backend.values(x!);
   const idx = backend.values(index!) as Int32Array;
-  const out = makeArray(x!.dtype, idx.length);
+  const out = backend.alloc(x!.dtype, idx.length);
   const r = xShape.length;
   const xStrides = stridesOf(xShape);
   const dimSize = xShape[dim]!;

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { IndexSelectAttrs } from '../../../kernels.js';
 import { sizeOf } from '../../../shape.js';
@@ -26,7 +25,7 @@ registerKernel<CpuBackend>('cpu', 'IndexSelect', ({ inputs: [x, index], attrs, b
   const shape = x!.shape.map((s, d) => (d === dim ? k : s));
   const inner = sizeOf(x!.shape.slice(dim + 1));
   const outer = sizeOf(x!.shape.slice(0, dim));
-  const out = makeArray(x!.dtype, outer * k * inner);
+  const out = backend.alloc(x!.dtype, outer * k * inner);
   if (inner >= MIN_BLOCK_COPY) {
     for (let o = 0, at = 0; o < outer; o++)
       for (let j = 0; j < k; j++, at += inner) {

@@ -20,9 +20,10 @@
  * after every claimed chunk is done, so a worker that wakes up after its call has ended finds nothing to do.
  */
 import {
-  WASM_GEMM_FUNCTIONS, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
+  WASM_GEMM_FUNCTIONS, gemmScratch, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
   wasmGemm, wasmGemmOutput, type WasmGemm,
 } from '../wasm/gemm-wasm.js';
+import { allocArray } from '../wasm/heap.js';
 import { GEMM_FUNCTIONS, newGemmScratch, runGemmChunks, runGemmTasks, type GemmJob } from './matmul-blocked.js';
 
 export type { GemmJob } from './matmul-blocked.js';
@@ -99,10 +100,13 @@ function threadPool(): ThreadPool | null {
     // Workers share the WebAssembly GEMM only in its shared-memory build.
     const m = gemmWasmModule();
     const wasm = m?.memory ? m : null;
+    // Each worker's scratch area: a heap block of its own.
+    const scratch = wasm ? Array.from({ length: threads - 1 }, () => gemmScratch(wasm.module)) : [];
+    if (scratch.some((at) => at < 0)) return null;
     const p: ThreadPool = { workers: [], ready, broken: false, wasm: wasm !== null };
     const source = workerSource();
     for (let i = 0; i < threads - 1; i++) {
-      const w = new wt.Worker(source, { eval: true, workerData: { ready: ready.buffer, slot: i, wasm } });
+      const w = new wt.Worker(source, { eval: true, workerData: { ready: ready.buffer, slot: i, wasm, scratch: scratch[i] ?? -1 } });
       w.unref(); // idle workers must not keep the process alive
       w.on('error', () => {
         p.broken = true;
@@ -120,8 +124,8 @@ function workerSource(): string {
   return `${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => f.toString()).join('\n')}
 const { parentPort, workerData } = require('node:worker_threads');
 const scratch = ${newGemmScratch.name}();
-// On the shared memory, with scratch slot 1 + this worker's index (slot 0 is the main thread's).
-const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.slot + 1) : null;
+// On the shared memory (the heap), with the scratch block the main thread reserved for this worker.
+const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.scratch) : null;
 parentPort.on('message', (msg) => {
   const flags = new Int32Array(msg.flags);
   Atomics.store(flags, 1 + msg.slot, ${RUNNING});
@@ -151,7 +155,7 @@ parentPort.on('message', (msg) => {
   for (let i = 0; i < 40; i++) ${runGemmTasks.name}(job, a, a, c, scratch);
   if (wasm) {
     const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
-    const own = ${instantiateGemmWasm.name}(workerData.wasm.module, memory, 0);
+    const own = ${instantiateGemmWasm.name}(workerData.wasm.module, memory, -1);
     own.a = own.scratch + own.exports.scratchBytes();
     own.b = own.a;
     own.c = own.a + 4 * n * k;
@@ -194,15 +198,14 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   const workers = p && !p.broken && (p.wasm || !w) ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
   const chunks = workers.length > 0 ? makeChunks(job, m, n, 4 * (workers.length + 1)) : [];
   const shared = chunks.length >= 2;
-  // In shared memory every thread may need its scratch slot, whichever of them join this call.
-  if (w && !loadWasmGemmOperands(w, w.shared ? configuredThreads() : 1, a, b, outSize)) w = null;
+  if (w && !loadWasmGemmOperands(w, a, b, outSize)) w = null;
   if (w) matmulStats.wasmCalls++;
   if (!shared) {
     if (w) {
       runWasmGemmTasks(w, job);
       return wasmGemmOutput(w, outSize);
     }
-    const out = new Float32Array(outSize);
+    const out = allocArray('float32', outSize) as Float32Array;
     runGemmTasks(job, a, b, out, mainScratch);
     return out;
   }
@@ -234,7 +237,10 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
       throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
     }
   }
-  return w ? wasmGemmOutput(w, outSize) : c!.slice();
+  if (w) return wasmGemmOutput(w, outSize);
+  const out = allocArray('float32', outSize, false) as Float32Array;
+  out.set(c!);
+  return out;
 }
 
 function shareCopy(x: Float32Array): SharedArrayBuffer {

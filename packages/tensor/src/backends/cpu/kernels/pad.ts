@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { PadAttrs } from '../../../kernels.js';
 import { stridesOf } from '../../../shape.js';
@@ -14,7 +13,7 @@ registerKernel<CpuBackend>('cpu', 'Pad', ({ inputs: [x], attrs, backend }) => {
   const shape = x!.shape;
   const outShape = shape.map((n, d) => pad[d]![0] + n + pad[d]![1]);
   const src = backend.values(x!);
-  const out = makeArray(x!.dtype, outShape.reduce((a, b) => a * b, 1));
+  const out = backend.alloc(x!.dtype, outShape.reduce((a, b) => a * b, 1));
   if (value !== 0) out.fill(value);
   if (src.length > 0) {
     const r = shape.length;

@@ -1,4 +1,4 @@
-import { makeArray, type TypedArray } from '../../../dtype.js';
+import type { TypedArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import { reducedShape } from '../../../shape.js';
 import type { CpuBackend } from '../backend-cpu.js';
@@ -68,7 +68,7 @@ registerKernel<CpuBackend>('cpu', 'Sum', ({ inputs: [x], attrs, backend }) => {
   const p = plan(x!.shape, dims);
   const shape = reducedShape(x!.shape, dims, keepdim);
   if (x!.dtype === 'float32') {
-    const out = new Float32Array(p.bases.length * p.inner);
+    const out = backend.alloc('float32', p.bases.length * p.inner) as Float32Array;
     // Only the innermost group reduced: output r sums the contiguous row r.
     const rowSums = p.innerReduced && p.roffs.length === 1 && p.bases.length * p.span >= MIN_WASM_ELEMENTS;
     if (!(rowSums && wasmSumRows(xs as Float32Array, p.bases.length, p.span, out))) {
@@ -77,7 +77,7 @@ registerKernel<CpuBackend>('cpu', 'Sum', ({ inputs: [x], attrs, backend }) => {
     }
     return backend.make(out, shape, 'float32');
   }
-  const out = new Int32Array(p.bases.length * p.inner);
+  const out = backend.alloc('int32', p.bases.length * p.inner) as Int32Array;
   if (p.innerReduced) sumScans(xs, p, out);
   else sumRows(xs, p, out);
   return backend.make(out, shape, 'int32');
@@ -171,8 +171,8 @@ function extremum(name: 'Max' | 'Min', isMax: boolean, f32: { scan: ExtremumLoop
     const { dims, keepdim } = attrs as ReduceAttrs;
     const xs = backend.values(x!);
     const p = plan(x!.shape, dims);
-    const out = makeArray(x!.dtype, p.bases.length * p.inner);
-    if (p.count === 0 && out.length > 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${x!.shape.join(',')}], dims [${dims.join(',')}])`);
+    if (p.count === 0 && p.bases.length * p.inner > 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${x!.shape.join(',')}], dims [${dims.join(',')}])`);
+    const out = backend.alloc(x!.dtype, p.bases.length * p.inner);
     if (x!.dtype === 'float32') (p.innerReduced ? f32.scan : f32.rows)(xs as Float32Array, p, out as Float32Array);
     else if (p.innerReduced) extremumScan(isMax, xs, p, out);
     else extremumRows(isMax, xs, p, out);

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { SliceAttrs } from '../../../kernels.js';
 import { sizeOf, stridesOf } from '../../../shape.js';
@@ -13,7 +12,7 @@ registerKernel<CpuBackend>('cpu', 'Slice', ({ inputs: [x], attrs, backend }) => 
   const { begin, size } = attrs as SliceAttrs;
   const shape = x!.shape;
   const src = backend.values(x!);
-  const out = makeArray(x!.dtype, sizeOf(size));
+  const out = backend.alloc(x!.dtype, sizeOf(size));
   if (out.length > 0) {
     const strides = stridesOf(shape);
     // d: the innermost dim that is cut (or dim 0); the dims after it are whole, so a run is size[d] of their blocks.

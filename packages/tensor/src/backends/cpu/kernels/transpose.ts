@@ -1,5 +1,4 @@
 import type { TypedArray } from '../../../dtype.js';
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { TransposeAttrs } from '../../../kernels.js';
 import { stridesOf } from '../../../shape.js';
@@ -21,7 +20,7 @@ registerKernel<CpuBackend>('cpu', 'Transpose', ({ inputs: [x], attrs, backend })
   const shape = x!.shape;
   const outShape = perm.map((p) => shape[p]!);
   const src = backend.values(x!);
-  const out = makeArray(x!.dtype, src.length);
+  const out = backend.alloc(x!.dtype, src.length);
   const inStrides = stridesOf(shape);
   // Collapsed output dims: sizes and the input stride of each.
   const sizes: number[] = [];

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { UNARY_ATTR_KERNELS, UNARY_KERNELS } from '../../../kernels.js';
 import type { CpuBackend } from '../backend-cpu.js';
@@ -106,7 +105,7 @@ for (const [name, f] of Object.entries(UNARY) as [keyof typeof UNARY, Scalar][])
   registerKernel<CpuBackend>('cpu', name, ({ inputs: [x], backend }) => {
     const xs = backend.values(x!);
     const n = xs.length;
-    const out = makeArray(x!.dtype, n);
+    const out = backend.alloc(x!.dtype, n, false); // every element is written
     if (x!.dtype === 'float32') {
       if (!(wasmOp && n >= MIN_WASM_ELEMENTS && wasmUnary(wasmOp, xs as Float32Array, out as Float32Array, n)))
         f32(xs as Float32Array, out as Float32Array, n);
@@ -117,7 +116,7 @@ for (const [name, f] of Object.entries(UNARY) as [keyof typeof UNARY, Scalar][])
 for (const [name, make] of Object.entries(UNARY_WITH_ATTRS)) {
   registerKernel<CpuBackend>('cpu', name, ({ inputs: [x], attrs, backend }) => {
     const xs = backend.values(x!) as Float32Array;
-    const out = new Float32Array(xs.length);
+    const out = backend.alloc('float32', xs.length) as Float32Array;
     make(attrs)(xs, out, xs.length);
     return backend.make(out, x!.shape, 'float32');
   });

@@ -1,5 +1,4 @@
 import type { TypedArray } from '../../../dtype.js';
-import { makeArray } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import { broadcastShapes, sizeOf } from '../../../shape.js';
 import type { CpuBackend } from '../backend-cpu.js';
@@ -37,7 +36,7 @@ function pickRow(src: TypedArray, at: number, step: number, out: TypedArray, oo:
  */
 registerKernel<CpuBackend>('cpu', 'Where', ({ inputs: [cond, a, b], backend }) => {
   const shape = broadcastShapes('Where', cond!.shape, a!.shape, b!.shape);
-  const out = makeArray(a!.dtype, sizeOf(shape));
+  const out = backend.alloc(a!.dtype, sizeOf(shape));
   const cv = backend.values(cond!) as Uint8Array;
   const av = backend.values(a!);
   const bv = backend.values(b!);

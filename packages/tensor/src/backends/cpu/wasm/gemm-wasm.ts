@@ -7,20 +7,25 @@
  * probe, so an engine without SIMD128 (or without WebAssembly) falls back to TypeScript — and compiled
  * (load.ts: synchronously, or asynchronously on a browser's main thread, using TypeScript until it is ready).
  *
- * Two builds of the same source: where shared memory is available (Node; cross-origin-isolated pages) the one
- * that imports a shared `WebAssembly.Memory`, so worker threads instantiate it on the same memory and work on
- * the operands and output in place (matmul-threads.ts); elsewhere the one with its own memory.
+ * Two builds of the same source: where the CPU backend has its heap (heap.ts: a shared `WebAssembly.Memory`
+ * holding tensor storage; Node, cross-origin-isolated pages) the one that imports it, so the operands are read
+ * where they lie, the product is written straight into the output tensor's storage, and worker threads
+ * instantiate the module on the same memory and work in place too (matmul-threads.ts); elsewhere the one with
+ * its own memory.
  *
- * Memory: the module allocates nothing. A job copies its operands whole into linear memory, laid out as
- * [one scratch area per thread | A | B | C] (16-byte aligned) and grown as needed (it never shrinks, so later
- * calls of the same size reuse it); C is zero-filled, every task adds its product into its block of C in
- * place, and the caller copies C out.
+ * Memory: the module allocates nothing. On the heap, each thread's scratch area is a heap block reserved for
+ * good, an operand outside the heap (a user's array) is copied into a temporary heap block, and C is a new
+ * zero-filled heap array that becomes the output. On its own memory, a job copies its operands whole into
+ * linear memory, laid out as [scratch | A | B | C] (16-byte aligned) and grown as needed (it never shrinks, so
+ * later calls of the same size reuse it); C is zero-filled, and the caller copies it out. Every task adds its
+ * product into its block of C in place.
  *
  * `instantiateGemmWasm`, `runWasmGemmTasks` and `runWasmGemmChunks` refer only to their arguments and to each
  * other (no imports or module-level state), because `matmul-threads.ts` ships their source text to workers.
  */
 import type { GemmJob } from '../kernels/matmul-blocked.js';
 import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from './gemm-wasm.generated.js';
+import { allocArray, allocHeap, freeHeap, heapAddress, heapMemory, releaseArray } from './heap.js';
 import { compileWasm, decodeBase64, wasmEnabled } from './load.js';
 
 /** What assembly/gemm.ts exports. Addresses are byte offsets into linear memory; strides count elements. */
@@ -41,34 +46,42 @@ export interface GemmLayout {
 export interface WasmGemm extends GemmLayout {
   exports: GemmWasmExports;
   memory: WebAssembly.Memory;
-  /** Whether `memory` is shared (the build that worker threads can instantiate on the same memory). */
+  /** Whether `memory` is the shared heap (the build that worker threads can instantiate on the same memory). */
   shared: boolean;
-  /** Byte address of this thread's scratch area (one per thread at the start of memory; see instantiateGemmWasm). */
+  /** Byte address of this thread's scratch area (see instantiateGemmWasm). */
   scratch: number;
+  /** On the heap: the current job's output (C, in place), and the temporary operand copies [address, bytes]. */
+  out: Float32Array | null;
+  temps: number[];
 }
 
 /**
  * Instantiates the compiled GEMM module: on `memory` when given (the shared build), else on its own memory.
- * `slot` picks this thread's scratch area (0: the main thread; worker i: i + 1).
+ * `scratch` is the byte address of this thread's scratch area (a heap block), or -1 for the bottom of memory
+ * (just above the module's static data: its own memory, or a private one).
  */
-export function instantiateGemmWasm(module: WebAssembly.Module, memory: WebAssembly.Memory | null, slot: number): WasmGemm {
+export function instantiateGemmWasm(module: WebAssembly.Module, memory: WebAssembly.Memory | null, scratch: number): WasmGemm {
   const instance = new WebAssembly.Instance(module, memory ? { env: { memory } } : {});
   const exports = instance.exports as unknown as GemmWasmExports;
-  const align = (x: number) => Math.ceil(x / 16) * 16;
-  const scratch = align(exports.heapBase()) + slot * align(exports.scratchBytes());
-  return { exports, memory: memory ?? (instance.exports.memory as WebAssembly.Memory), shared: memory !== null, scratch, a: 0, b: 0, c: 0 };
+  const at = scratch >= 0 ? scratch : Math.ceil(exports.heapBase() / 16) * 16;
+  return {
+    exports, memory: memory ?? (instance.exports.memory as WebAssembly.Memory), shared: memory !== null, scratch: at,
+    a: 0, b: 0, c: 0, out: null, temps: [],
+  };
 }
 
 /**
- * Lays out memory for a job on `threads` threads (scratch slots) with operands `a` and `b` and an output of
- * `cLen` floats, growing it as needed, copies the operands in and zero-fills C. Returns false (changing
- * nothing) when that needs more than 2 GiB — the shared build's maximum, and the most a 32-bit address
- * passed through a JS number to an i32 parameter can reach safely — or growing fails.
+ * Readies a job with operands `a` and `b` and an output of `cLen` floats (zero-filled C). On the heap: the
+ * operands where they lie (or copied into temporary heap blocks) and C a new heap array. On its own memory: the
+ * layout above, grown as needed. Returns false (changing nothing) when there is no room: the heap is full, or
+ * own memory would pass 2 GiB — the most a 32-bit address passed through a JS number to an i32 parameter can
+ * reach safely — or growing fails.
  */
-export function loadWasmGemmOperands(w: WasmGemm, threads: number, a: Float32Array, b: Float32Array, cLen: number): boolean {
+export function loadWasmGemmOperands(w: WasmGemm, a: Float32Array, b: Float32Array, cLen: number): boolean {
+  if (w.shared) return stageOnHeap(w, a, b, cLen);
   const align = (x: number) => Math.ceil(x / 16) * 16;
   const ex = w.exports;
-  const aAt = align(ex.heapBase()) + threads * align(ex.scratchBytes());
+  const aAt = align(ex.heapBase()) + align(ex.scratchBytes());
   const bAt = align(aAt + 4 * a.length);
   const cAt = align(bAt + 4 * b.length);
   const end = cAt + 4 * cLen;
@@ -120,15 +133,44 @@ export function runWasmGemmChunks(w: WasmGemm, layout: GemmLayout, job: GemmJob,
 /** The functions above that workers run, for building their source (see matmul-threads.ts). */
 export const WASM_GEMM_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [instantiateGemmWasm, runWasmGemmTasks, runWasmGemmChunks];
 
-/** The job's output, copied out of linear memory. */
-export function wasmGemmOutput(w: WasmGemm, cLen: number): Float32Array {
-  return new Float32Array(w.memory.buffer, w.c, cLen).slice();
+/** The heap path of loadWasmGemmOperands. */
+function stageOnHeap(w: WasmGemm, a: Float32Array, b: Float32Array, cLen: number): boolean {
+  const temps: number[] = [];
+  // Empty operands and outputs are never touched: any address does.
+  const place = (x: Float32Array) => {
+    if (x.length === 0) return 0;
+    const at = heapAddress(x);
+    if (at >= 0) return at;
+    const t = allocHeap(x.byteLength);
+    if (t >= 0) {
+      new Float32Array(w.memory.buffer, t, x.length).set(x);
+      temps.push(t, x.byteLength);
+    }
+    return t;
+  };
+  const [aAt, bAt] = [place(a), place(b)];
+  const out = allocArray('float32', cLen) as Float32Array;
+  const cAt = cLen === 0 ? 0 : heapAddress(out);
+  if (aAt < 0 || bAt < 0 || cAt < 0) {
+    for (let i = 0; i < temps.length; i += 2) freeHeap(temps[i]!, temps[i + 1]!);
+    releaseArray(out);
+    return false;
+  }
+  Object.assign(w, { a: aAt, b: bAt, c: cAt, out, temps });
+  return true;
 }
 
-/** The shared build's memory limits: its import declares at most 2 GiB (scripts/build-wasm.mjs). */
-const SHARED_MEMORY = { initial: 1, maximum: 32768, shared: true } as const;
+/** The job's output: on the heap, C itself (its temporary copies freed); else C copied out of linear memory. */
+export function wasmGemmOutput(w: WasmGemm, cLen: number): Float32Array {
+  const out = w.out;
+  if (!out) return new Float32Array(w.memory.buffer, w.c, cLen).slice();
+  for (let i = 0; i < w.temps.length; i += 2) freeHeap(w.temps[i]!, w.temps[i + 1]!);
+  w.out = null;
+  w.temps = [];
+  return out;
+}
 
-/** The loaded module: shared build with its memory, or the build that owns its memory (`memory` null). */
+/** The loaded module: the shared build with the heap's memory, or the build that owns its memory (`memory` null). */
 export interface GemmWasmModule {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory | null;
@@ -138,20 +180,15 @@ let loaded: GemmWasmModule | null | undefined;
 let mainInstance: WasmGemm | null = null;
 
 /**
- * The compiled GEMM module — the shared-memory build with its memory where shared memory works — or null where
- * WebAssembly SIMD is unavailable, disabled by `NN_WASM=0`, or still compiling asynchronously (browsers' main
- * thread). Decided on first use.
+ * The compiled GEMM module — the shared build on the heap where there is one — or null where WebAssembly SIMD is
+ * unavailable, disabled by `NN_WASM=0`, or still compiling asynchronously (browsers' main thread). Decided on
+ * first use.
  */
 export function gemmWasmModule(): GemmWasmModule | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   if (!wasmEnabled()) return null;
-  let memory: WebAssembly.Memory | null = null;
-  try {
-    if (typeof SharedArrayBuffer === 'function') memory = new WebAssembly.Memory(SHARED_MEMORY);
-  } catch {
-    memory = null; // shared memory refused (e.g. a page that is not cross-origin isolated)
-  }
+  const memory = heapMemory();
   // The shared build also needs the threads feature; an engine without it still runs the other one.
   const builds = memory ? [{ text: GEMM_WASM_SHARED_BASE64, memory }, { text: GEMM_WASM_BASE64, memory: null }] : [{ text: GEMM_WASM_BASE64, memory: null }];
   const build = builds.map((b) => ({ ...b, bytes: decodeBase64(b.text) })).find((b) => WebAssembly.validate(b.bytes));
@@ -161,15 +198,24 @@ export function gemmWasmModule(): GemmWasmModule | null {
   return loaded;
 }
 
-/** This thread's GEMM instance (scratch slot 0), or null when the module is unavailable (see gemmWasmModule). */
+/** This thread's GEMM instance, or null when the module is unavailable (see gemmWasmModule). */
 export function wasmGemm(): WasmGemm | null {
   if (mainInstance) return mainInstance;
   const m = gemmWasmModule();
   if (!m) return null;
   try {
-    mainInstance = instantiateGemmWasm(m.module, m.memory, 0);
+    const scratch = m.memory ? gemmScratch(m.module) : -1;
+    if (m.memory && scratch < 0) return null;
+    mainInstance = instantiateGemmWasm(m.module, m.memory, scratch);
   } catch {
     loaded = null;
   }
   return mainInstance;
+}
+
+/** A heap block for one thread's scratch area, reserved for good (-1 when the heap is full). */
+export function gemmScratch(module: WebAssembly.Module): number {
+  // The size is the module's own answer; a throwaway instance on a private memory asks it.
+  const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }) } });
+  return allocHeap((probe.exports as unknown as GemmWasmExports).scratchBytes());
 }

@@ -1,3 +1,5 @@
+import { allocHeap, freeHeap, heapMemory } from './heap.js';
+
 /**
  * What every WebAssembly kernel module of the CPU backend needs to load: the `NN_WASM` switch, base64
  * decoding (the build embeds each binary as base64 in a generated module), and compiling.
@@ -37,24 +39,54 @@ export function compileWasm(bytes: Uint8Array<ArrayBuffer>, ready: (module: WebA
   }
 }
 
+/** The two builds of one module (scripts/build-wasm.mjs): owning its memory, and importing the shared heap. */
+export interface WasmBuilds {
+  own: string;
+  shared: string;
+}
+
 /**
- * A lazily loaded module instance (the elementwise and window kernels; the GEMM also shares its memory with worker
- * threads, so it loads its own way): `get()` returns it, built by `instantiate` from the base64 bytes on first use,
- * or null where WebAssembly is unavailable or disallowed (`NN_WASM=0`), the bytes do not validate (no SIMD), or a
+ * A module instance and where to put its scratch blocks: on the heap's memory (the shared build, so its kernels
+ * reach tensors in place) where there is a heap, else on its own memory.
+ */
+export interface KernelInstance<E> {
+  ex: E;
+  memory: WebAssembly.Memory;
+  /** Whether `memory` is the heap (tensor storage in it can be passed by address). */
+  onHeap: boolean;
+  /**
+   * Reserves `bytes` (16-byte aligned) for good and returns the byte address. Make views only after the last
+   * reservation: growing a module's own memory detaches the views of its old buffer.
+   */
+  reserve(bytes: number): number;
+  /**
+   * The byte address of a staging area of at least `bytes`, reused across calls (content arbitrary; valid until
+   * the next call). Make views after calling it, as for `reserve`.
+   */
+  workspace(bytes: number): number;
+}
+
+/**
+ * A lazily loaded module instance (the elementwise, window and optimizer kernels; the GEMM also shares its memory
+ * with worker threads, so it loads its own way): `get()` returns it, built by `instantiate` on first use, or
+ * null where WebAssembly is unavailable or disallowed (`NN_WASM=0`), the bytes do not validate (no SIMD), or a
  * browser's main thread is still compiling them asynchronously (`get()` returns the instance once it is ready).
  */
-export function lazyWasmInstance<T>(base64: string, instantiate: (module: WebAssembly.Module) => T): { get(): T | null } {
+export function lazyWasmInstance<E, T>(builds: WasmBuilds, instantiate: (k: KernelInstance<E>) => T): { get(): T | null } {
   let state: T | null | undefined;
   return {
     get(): T | null {
       if (state !== undefined) return state;
       state = null;
       if (!wasmEnabled()) return null;
-      const bytes = decodeBase64(base64);
-      if (!WebAssembly.validate(bytes)) return null;
+      const heap = heapMemory();
+      const candidates = heap ? [{ text: builds.shared, memory: heap }, { text: builds.own, memory: null }] : [{ text: builds.own, memory: null }];
+      const build = candidates.map((b) => ({ ...b, bytes: decodeBase64(b.text) })).find((b) => WebAssembly.validate(b.bytes));
+      if (!build) return null;
+      const make = (m: WebAssembly.Module) => instantiate(instantiateKernels<E>(m, build.memory));
       try {
-        const module = compileWasm(bytes, (m) => void (state = instantiate(m)));
-        if (module) state = instantiate(module);
+        const module = compileWasm(build.bytes, (m) => void (state = make(m)));
+        if (module) state = make(module);
       } catch {
         state = null;
       }
@@ -63,8 +95,47 @@ export function lazyWasmInstance<T>(base64: string, instantiate: (module: WebAss
   };
 }
 
-/** Grows `memory` (whole 64 KiB pages) to at least `bytes`; growing detaches the views of its old buffer. */
-export function reserveMemory(memory: WebAssembly.Memory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+/** Instantiates `module` on `heap` (the shared build) or on its own memory (`heap` null). */
+function instantiateKernels<E>(module: WebAssembly.Module, heap: WebAssembly.Memory | null): KernelInstance<E> {
+  const instance = new WebAssembly.Instance(module, heap ? { env: { memory: heap } } : {});
+  const ex = instance.exports as unknown as E & { heapBase(): number };
+  if (heap) {
+    const reserve = (bytes: number) => {
+      const at = allocHeap(bytes);
+      if (at < 0) throw new Error('wasm: the heap has no room for a kernel\'s scratch blocks');
+      return at;
+    };
+    let area = { at: -1, bytes: 0 };
+    return {
+      ex, memory: heap, onHeap: true, reserve,
+      workspace(bytes) {
+        if (bytes > area.bytes) {
+          if (area.at >= 0) freeHeap(area.at, area.bytes);
+          area = { at: -1, bytes: 0 };
+          area = { at: reserve(bytes), bytes };
+        }
+        return area.at;
+      },
+    };
+  }
+  // Own memory: reservations from the bottom, the workspace above them (so it may grow without moving them).
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  let top = Math.ceil(ex.heapBase() / 16) * 16;
+  const grow = (end: number) => {
+    const have = memory.buffer.byteLength;
+    if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+  };
+  return {
+    ex, memory, onHeap: false,
+    reserve(bytes) {
+      const at = top;
+      top = Math.ceil((top + bytes) / 16) * 16;
+      grow(top);
+      return at;
+    },
+    workspace(bytes) {
+      grow(top + bytes);
+      return top;
+    },
+  };
 }

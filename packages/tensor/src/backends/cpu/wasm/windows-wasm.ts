@@ -1,8 +1,9 @@
 /**
  * The window kernels of `assembly/windows.ts` (compiled at build time into `windows-wasm.generated.ts`): the
  * MaxPoolIndices scan without branch mispredictions, and Col2Im without the per-run overhead of its TypeScript
- * loops (a run per tap and grid row, ~15 elements each in a typical CNN). Image planes stream through linear memory a block at a
- * time (copy in, scan, copy the indices out). Each function returns false, doing nothing, where the module is
+ * loops (a run per tap and grid row, ~15 elements each in a typical CNN). Inputs and outputs in the CPU backend's
+ * heap (heap.ts) are used in place; others stream through linear memory a block at a time (copy in, scan, copy
+ * out). Each function returns false, doing nothing, where the module is
  * unavailable (no WebAssembly, `NN_WASM=0`, or still compiling in a browser), so the caller runs its
  * TypeScript loop instead; both give the same indices.
  *
@@ -11,12 +12,11 @@
  * scalar scan here (no branches, but a chain of dependent loads); 2 ms for the SIMD scan of 2×2 windows.
  */
 import type { Col2ImAttrs } from '../../../kernels.js';
-import { WINDOWS_WASM_BASE64 } from './windows-wasm.generated.js';
-import { lazyWasmInstance, reserveMemory } from './load.js';
+import { WINDOWS_WASM_BASE64, WINDOWS_WASM_SHARED_BASE64 } from './windows-wasm.generated.js';
+import { heapAddress } from './heap.js';
+import { lazyWasmInstance, type KernelInstance } from './load.js';
 
 interface WindowsExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
   maxPoolIndices(x: number, planes: number, plane: number, w: number, oh: number, ow: number, dh: number, dw: number, ys: number, xs: number, out: number): void;
   maxPool2x2Indices(x: number, planes: number, plane: number, w: number, oh: number, ow: number, out: number): void;
   col2imChannel(
@@ -28,10 +28,15 @@ interface WindowsExports {
 /** Floats of image planes per block: 256 KiB in, plus the indices out, stay in L2. */
 const BLOCK = 1 << 16;
 
-const instance = lazyWasmInstance(WINDOWS_WASM_BASE64, (m) => new WebAssembly.Instance(m, {}).exports as unknown as WindowsExports);
+const instance = lazyWasmInstance<WindowsExports, KernelInstance<WindowsExports>>({ own: WINDOWS_WASM_BASE64, shared: WINDOWS_WASM_SHARED_BASE64 }, (k) => k);
 
-function windows(): WindowsExports | null {
+function windows(): KernelInstance<WindowsExports> | null {
   return instance.get();
+}
+
+/** x's byte address where it lies in the heap and the module runs on it, else -1. */
+function addressOf(k: KernelInstance<WindowsExports>, x: Float32Array | Int32Array): number {
+  return k.onHeap ? heapAddress(x) : -1;
 }
 
 /**
@@ -43,27 +48,34 @@ export function wasmMaxPoolIndices(
   src: Float32Array, planes: number, plane: number, w: number, oh: number, ow: number, dh: number, dw: number,
   ys: Int32Array, xs: Int32Array, out: Int32Array, twoByTwo = false,
 ): boolean {
-  const ex = windows();
-  if (!ex) return false;
-  const per = Math.max(1, Math.floor(BLOCK / plane));
+  const k = windows();
+  if (!k) return false;
+  const ex = k.ex;
+  const [srcAt, outHeapAt] = [addressOf(k, src), addressOf(k, out)];
+  const per = srcAt >= 0 && outHeapAt >= 0 ? planes : Math.max(1, Math.floor(BLOCK / plane));
   const grid = oh * ow;
-  const ysAt = Math.ceil(ex.heapBase() / 16) * 16;
-  const xsAt = ysAt + 4 * ys.length;
-  const xAt = Math.ceil((xsAt + 4 * xs.length) / 16) * 16;
-  const outAt = xAt + 4 * per * plane;
-  reserveMemory(ex.memory, outAt + 4 * per * grid);
-  // Views after growing (growth detaches the old buffer).
-  const buf = ex.memory.buffer;
-  new Int32Array(buf, ysAt, ys.length).set(ys);
-  new Int32Array(buf, xsAt, xs.length).set(xs);
-  const xIn = new Float32Array(buf, xAt, per * plane);
-  const idxOut = new Int32Array(buf, outAt, per * grid);
+  // Workspace: the tap tables, then (unless in place) a block of planes in and of indices out.
+  const xsOff = 4 * ys.length;
+  const xOff = Math.ceil((xsOff + 4 * xs.length) / 16) * 16;
+  const outOff = xOff + (srcAt >= 0 ? 0 : 4 * per * plane);
+  const base = k.workspace(outOff + (outHeapAt >= 0 ? 0 : 4 * per * grid));
+  // Views after the workspace call (growing a module's own memory detaches its old buffer).
+  const buf = k.memory.buffer;
+  new Int32Array(buf, base, ys.length).set(ys);
+  new Int32Array(buf, base + xsOff, xs.length).set(xs);
+  const xIn = new Float32Array(buf, base + xOff, srcAt >= 0 ? 0 : per * plane);
+  const idxOut = new Int32Array(buf, base + outOff, outHeapAt >= 0 ? 0 : per * grid);
   for (let p0 = 0; p0 < planes; p0 += per) {
     const count = Math.min(per, planes - p0);
-    xIn.set(src.subarray(p0 * plane, (p0 + count) * plane));
-    if (twoByTwo) ex.maxPool2x2Indices(xAt, count, plane, w, oh, ow, outAt);
-    else ex.maxPoolIndices(xAt, count, plane, w, oh, ow, dh, dw, ysAt, xsAt, outAt);
-    out.set(idxOut.subarray(0, count * grid), p0 * grid);
+    let xAt = srcAt + 4 * p0 * plane;
+    if (srcAt < 0) {
+      xIn.set(src.subarray(p0 * plane, (p0 + count) * plane));
+      xAt = base + xOff;
+    }
+    const oAt = outHeapAt >= 0 ? outHeapAt + 4 * p0 * grid : base + outOff;
+    if (twoByTwo) ex.maxPool2x2Indices(xAt, count, plane, w, oh, ow, oAt);
+    else ex.maxPoolIndices(xAt, count, plane, w, oh, ow, dh, dw, base, base + xsOff, oAt);
+    if (outHeapAt < 0) out.set(idxOut.subarray(0, count * grid), p0 * grid);
   }
   return true;
 }
@@ -74,21 +86,26 @@ export function wasmMaxPoolIndices(
  * planes computed and copied out. The same additions in the same order as the TypeScript kernel.
  */
 export function wasmCol2Im(cols: Float32Array, a: Col2ImAttrs, out: Float32Array): boolean {
-  const ex = windows();
-  if (!ex) return false;
+  const k = windows();
+  if (!k) return false;
   const [n, c, h, w] = a.shape;
   const taps = a.kernel[0] * a.kernel[1];
   const rowsLen = taps * n * a.outSize[0] * a.outSize[1];
   const plane = h * w;
-  const colsAt = Math.ceil(ex.heapBase() / 16) * 16;
-  const outAt = colsAt + 4 * rowsLen;
-  reserveMemory(ex.memory, outAt + 4 * n * plane);
-  const buf = ex.memory.buffer;
-  const colsIn = new Float32Array(buf, colsAt, rowsLen);
-  const planes = new Float32Array(buf, outAt, n * plane);
+  // The columns in place where they lie in the heap; a channel's planes (strided in `out`) always via the workspace.
+  const colsHeapAt = addressOf(k, cols);
+  const outOff = colsHeapAt >= 0 ? 0 : 4 * rowsLen;
+  const base = k.workspace(outOff + 4 * n * plane);
+  const buf = k.memory.buffer;
+  const colsIn = new Float32Array(buf, base, colsHeapAt >= 0 ? 0 : rowsLen);
+  const planes = new Float32Array(buf, base + outOff, n * plane);
   for (let ch = 0; ch < c; ch++) {
-    colsIn.set(cols.subarray(ch * rowsLen, (ch + 1) * rowsLen));
-    ex.col2imChannel(colsAt, n, h, w, ...a.kernel, ...a.stride, ...a.dilation, ...a.pad, ...a.outSize, outAt);
+    let colsAt = colsHeapAt + 4 * ch * rowsLen;
+    if (colsHeapAt < 0) {
+      colsIn.set(cols.subarray(ch * rowsLen, (ch + 1) * rowsLen));
+      colsAt = base;
+    }
+    k.ex.col2imChannel(colsAt, n, h, w, ...a.kernel, ...a.stride, ...a.dilation, ...a.pad, ...a.outSize, base + outOff);
     for (let b = 0; b < n; b++) out.set(planes.subarray(b * plane, (b + 1) * plane), (b * c + ch) * plane);
   }
   return true;

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../../dtype.js';
 import { registerKernel } from '../../../../kernel-registry.js';
 import type { Col2ImAttrs } from '../../../../kernels.js';
 import { sizeOf } from '../../../../shape.js';
@@ -13,7 +12,7 @@ import { walkRuns } from './windows.js';
  */
 registerKernel<CpuBackend>('cpu', 'Col2Im', ({ inputs: [cols], attrs, backend }) => {
   const a = attrs as Col2ImAttrs;
-  const out = makeArray(cols!.dtype, sizeOf(a.shape));
+  const out = backend.alloc(cols!.dtype, sizeOf(a.shape));
   const src = backend.values(cols!);
   if (!(cols!.dtype === 'float32' && wasmCol2Im(src as Float32Array, a, out as Float32Array))) walkRuns(a.shape, a, out, src, true);
   return backend.make(out, a.shape, cols!.dtype);

@@ -1,4 +1,3 @@
-import { makeArray } from '../../../../dtype.js';
 import { registerKernel } from '../../../../kernel-registry.js';
 import type { Im2ColAttrs } from '../../../../kernels.js';
 import type { CpuBackend } from '../../backend-cpu.js';
@@ -12,7 +11,7 @@ import { walkRuns, windowGeometry } from './windows.js';
 registerKernel<CpuBackend>('cpu', 'Im2Col', ({ inputs: [x], attrs, backend }) => {
   const a = attrs as Im2ColAttrs;
   const { n, c, kh, kw, oh, ow } = windowGeometry(x!.shape, a);
-  const out = makeArray(x!.dtype, c * kh * kw * n * oh * ow);
+  const out = backend.alloc(x!.dtype, c * kh * kw * n * oh * ow);
   walkRuns(x!.shape, a, backend.values(x!), out, false);
   return backend.make(out, [c * kh * kw, n * oh * ow], x!.dtype);
 });

@@ -15,7 +15,7 @@ import { endInside, firstInside, windowGeometry } from './windows.js';
 registerKernel<CpuBackend>('cpu', 'MaxPoolIndices', ({ inputs: [x], attrs, backend }) => {
   const { n, c, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow } = windowGeometry(x!.shape, attrs as MaxPoolIndicesAttrs);
   const src = backend.values(x!);
-  const out = new Int32Array(n * c * oh * ow);
+  const out = backend.alloc('int32', n * c * oh * ow) as Int32Array;
   const plane = h * w;
   // Each window's in-image taps [k0, k1) and first coordinate, per grid column and row, computed once.
   const span = (count: number, s: number, p: number, d: number, size: number, k: number) => {

@@ -31,7 +31,7 @@ registerKernel<CpuBackend>('cpu', 'Moments', ({ inputs: [x], attrs, backend }) =
       for (const end = p + b; p < end; p++) s += (xs[p]! - m) ** 2;
       rowSq[r] = s;
     }
-  const out = new Float32Array(2 * c);
+  const out = backend.alloc('float32', 2 * c) as Float32Array;
   out.set(means);
   out.set(perChannel(rowSq, c).map((s) => s / n), c);
   return backend.make(out, [2, c], 'float32');

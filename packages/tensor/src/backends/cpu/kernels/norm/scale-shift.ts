@@ -13,7 +13,7 @@ registerKernel<CpuBackend>('cpu', 'ScaleShift', ({ inputs: [x, scale, shift], at
   const xs = backend.values(x!) as Float32Array;
   const sc = backend.values(scale!) as Float32Array;
   const sh = backend.values(shift!) as Float32Array;
-  const out = new Float32Array(xs.length);
+  const out = backend.alloc('float32', xs.length, false) as Float32Array; // every element is written
   if (!wasmScaleShiftRows(xs, sc, sh, c, out, a * c, b))
     for (let r = 0, p = 0; r < a * c; r++) {
       const k = sc[r % c]!;

@@ -15,8 +15,9 @@ registerKernel<CpuBackend>('cpu', 'AdamStep', ({ inputs, attrs, backend }) => {
   const a = attrs as AdamStepAttrs;
   const [p, g, m, v, vmax] = inputs.map((t) => backend.values(t) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array?];
   const n = p.length;
-  const [pOut, mOut, vOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const vmaxOut = a.amsgrad ? new Float32Array(n) : null;
+  // Every element of each output is written.
+  const [pOut, mOut, vOut] = [0, 0, 0].map(() => backend.alloc('float32', n, false) as Float32Array) as [Float32Array, Float32Array, Float32Array];
+  const vmaxOut = a.amsgrad ? (backend.alloc('float32', n, false) as Float32Array) : null;
   const shape = inputs[0]!.shape;
   const outs = [pOut, mOut, vOut, ...(vmaxOut ? [vmaxOut] : [])];
   if (wasmAdamStep([p, g, m, v, ...(vmax ? [vmax] : [])], outs, a)) return outs.map((values) => backend.make(values, shape, 'float32'));
