@@ -1,6 +1,6 @@
 import type { Backend, DataId, TensorInfo } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
-import { allocArray, releaseArray } from './wasm/heap.js';
+import { allocArray, heapMemory, isHeapArray, releaseArray } from './wasm/heap.js';
 
 /** CPU storage: one typed array per buffer (in the heap, wasm/heap.ts, when a kernel made it there). */
 export interface CpuData {
@@ -11,8 +11,15 @@ export interface CpuData {
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
 
-  write(values: TypedArray): DataId {
-    return { values } satisfies CpuData;
+  /**
+   * Takes `values` as a new tensor's storage: copied into the heap where there is one (so the WebAssembly
+   * kernels read it in place, and the caller's array is never recycled or seen to change), else used as is.
+   */
+  write(values: TypedArray, _shape: readonly number[], dtype: DType): DataId {
+    if (!heapMemory() || isHeapArray(values) || values.length === 0) return { values } satisfies CpuData;
+    const copy = allocArray(dtype, values.length, false);
+    copy.set(values);
+    return { values: copy } satisfies CpuData;
   }
 
   async read(dataId: DataId): Promise<TypedArray> {

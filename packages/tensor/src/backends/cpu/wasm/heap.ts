@@ -149,6 +149,11 @@ export function freeHeap(at: number, bytes: number): void {
   if (heap) freeBlock(heap, at, sizeClass(bytes));
 }
 
+/** Whether `x` is an array that `allocArray` made in the heap and that has not been released. */
+export function isHeapArray(x: TypedArray): boolean {
+  return heap ? heap.owned.has(x) : false;
+}
+
 /** The byte address of `x`'s first element if it lies in the heap, else -1. */
 export function heapAddress(x: TypedArray): number {
   return heap && heap.buffers.has(x.buffer) ? x.byteOffset : -1;
