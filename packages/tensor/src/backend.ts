@@ -28,6 +28,11 @@ export interface Backend {
   disposeData(dataId: DataId): void;
   /** Bytes held by this handle. */
   byteSize(dataId: DataId): number;
+  /**
+   * Bytes this backend holds for storage, in use or kept for reuse (optional; the CPU backend's heap: its
+   * WebAssembly memory, which grows to a loop's high-water mark and stays).
+   */
+  reservedBytes?(): number;
   /** Releases device resources (optional). */
   dispose?(): void;
 }

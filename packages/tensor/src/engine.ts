@@ -33,8 +33,13 @@ export interface MemoryInfo {
   numTensors: number;
   /** Distinct storage buffers (several tensors can share one). */
   numDataBuffers: number;
+  /** Bytes of live storage. */
   numBytes: number;
-  backends: Record<string, { numTensors: number; numDataBuffers: number; numBytes: number }>;
+  /**
+   * Per backend; `numBytesReserved` where the backend keeps storage for reuse: the CPU backend's heap, which
+   * grows to a loop's high-water mark and then stays flat.
+   */
+  backends: Record<string, { numTensors: number; numDataBuffers: number; numBytes: number; numBytesReserved?: number }>;
 }
 
 type BackendFactory = () => Backend | Promise<Backend>;
@@ -187,6 +192,7 @@ class Engine {
       b.numDataBuffers++;
       b.numBytes += e.bytes;
     }
+    for (const [name, b] of this.backends) if (b.reservedBytes && backends[name]) backends[name].numBytesReserved = b.reservedBytes();
     const total = { numTensors: 0, numDataBuffers: 0, numBytes: 0 };
     for (const b of Object.values(backends)) {
       total.numTensors += b.numTensors;

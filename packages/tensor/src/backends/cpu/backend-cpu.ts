@@ -1,6 +1,6 @@
 import type { Backend, DataId, TensorInfo } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
-import { allocArray, heapMemory, isHeapArray, releaseArray } from './wasm/heap.js';
+import { allocArray, heapMemory, heapStats, isHeapArray, releaseArray } from './wasm/heap.js';
 
 /** CPU storage: one typed array per buffer (in the heap, wasm/heap.ts, when a kernel made it there). */
 export interface CpuData {
@@ -39,6 +39,11 @@ export class CpuBackend implements Backend {
 
   byteSize(dataId: DataId): number {
     return (dataId as CpuData).values.byteLength;
+  }
+
+  /** The heap's size (wasm/heap.ts), 0 where there is none: tensors in ordinary arrays are not counted. */
+  reservedBytes(): number {
+    return heapStats().bytesReserved;
   }
 
   /** The elements behind `info`, without copying. Kernels must not write into their inputs. */
