@@ -45,8 +45,16 @@ const MIN_CHUNK_SPAN = 64;
  */
 const TILE_ROWS = 12, TILE_COLS = 8;
 
-/** Per-worker status in the shared flags array (after the chunk counter at index 0). */
-const POSTED = 0, RUNNING = 1, DONE = 2, FAILED = 3;
+/** Per-worker status in the shared flags array (after the chunk counter at index 0), and in the mailbox. */
+const POSTED = 0, RUNNING = 1, DONE = 2, FAILED = 3, IDLE = 4;
+/** Mailbox layout: ctl = [sequence number, chunk counter, status of worker i at CTL_STATUS + i]. */
+const CTL_SEQ = 0, CTL_CLAIM = 1, CTL_STATUS = 2;
+/**
+ * The job area (int32s): k, ldc, four strides, A, B, C addresses, chunk count, then each chunk's start in the
+ * task list, then the task list (five ints per task). A job that does not fit runs on the main thread alone.
+ */
+const JOB_HEADER = 10, JOB_INTS = 1 << 16;
+
 /** Room for a failed worker's error message, per worker. */
 const ERROR_BYTES = 1024;
 
@@ -58,8 +66,17 @@ interface WorkerLike {
 
 interface ThreadPool {
   workers: WorkerLike[];
-  /** Whether the workers instantiated the WebAssembly GEMM on the main thread's (shared) memory. */
+  /**
+   * Whether the workers instantiated the WebAssembly GEMM on the heap (the shared memory). They then take jobs
+   * from the mailbox, blocked in Atomics.wait between jobs, instead of from messages: a posted message takes
+   * a few hundred microseconds to reach a worker, as long as a whole mid-sized matmul.
+   */
   wasm: boolean;
+  /** Mailbox: [sequence number, chunk counter, status per worker…] and the job (see postJob). */
+  ctl: Int32Array;
+  job: Int32Array;
+  /** A failed worker's error text, ERROR_BYTES per worker. */
+  errors: SharedArrayBuffer;
   /** ready[i] = 1 once worker i listens for jobs. */
   ready: Int32Array;
   broken: boolean;
@@ -103,10 +120,16 @@ function threadPool(): ThreadPool | null {
     // Each worker's scratch area: a heap block of its own.
     const scratch = wasm ? Array.from({ length: threads - 1 }, () => gemmScratch(wasm.module)) : [];
     if (scratch.some((at) => at < 0)) return null;
-    const p: ThreadPool = { workers: [], ready, broken: false, wasm: wasm !== null };
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * (CTL_STATUS + threads)));
+    const job = new Int32Array(new SharedArrayBuffer(4 * JOB_INTS));
+    const errors = new SharedArrayBuffer(ERROR_BYTES * (threads - 1));
+    ctl.fill(IDLE, CTL_STATUS);
+    const p: ThreadPool = { workers: [], ready, broken: false, wasm: wasm !== null, ctl, job, errors };
     const source = workerSource();
     for (let i = 0; i < threads - 1; i++) {
-      const w = new wt.Worker(source, { eval: true, workerData: { ready: ready.buffer, slot: i, wasm, scratch: scratch[i] ?? -1 } });
+      const w = new wt.Worker(source, {
+        eval: true, workerData: { ready: ready.buffer, slot: i, wasm, scratch: scratch[i] ?? -1, ctl: ctl.buffer, job: job.buffer, errors },
+      });
       w.unref(); // idle workers must not keep the process alive
       w.on('error', () => {
         p.broken = true;
@@ -126,22 +149,21 @@ const { parentPort, workerData } = require('node:worker_threads');
 const scratch = ${newGemmScratch.name}();
 // On the shared memory (the heap), with the scratch block the main thread reserved for this worker.
 const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.scratch) : null;
+function fail(e, errors, slot) {
+  const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
+  new Uint8Array(errors, slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
+}
+// TypeScript GEMM jobs (no heap) come as messages.
 parentPort.on('message', (msg) => {
   const flags = new Int32Array(msg.flags);
   Atomics.store(flags, 1 + msg.slot, ${RUNNING});
   let status = ${DONE};
   try {
-    if (msg.wasm) {
-      if (!wasm) throw new Error('this worker has no WebAssembly GEMM');
-      ${runWasmGemmChunks.name}(wasm, msg.wasm, msg.job, msg.chunks, flags, 0);
-    } else {
-      const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
-      ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
-    }
+    const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
+    ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
   } catch (e) {
     status = ${FAILED};
-    const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
-    new Uint8Array(msg.errors, msg.slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
+    fail(e, msg.errors, msg.slot);
   }
   Atomics.store(flags, 1 + msg.slot, status);
   Atomics.notify(flags, 1 + msg.slot);
@@ -162,7 +184,79 @@ parentPort.on('message', (msg) => {
     for (let i = 0; i < 400; i++) ${runWasmGemmTasks.name}(own, job);
   }
 }
-Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);`;
+Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);
+// WebAssembly GEMM jobs (on the heap) come through the mailbox: this worker blocks here between jobs, so it
+// takes no messages; the message path above is for pools without the heap.
+if (wasm) {
+  const ctl = new Int32Array(workerData.ctl), jobArea = new Int32Array(workerData.job), me = ${CTL_STATUS} + workerData.slot;
+  for (let seen = 0; ; ) {
+    Atomics.wait(ctl, ${CTL_SEQ}, seen);
+    seen = Atomics.load(ctl, ${CTL_SEQ});
+    // Take the job only if the main thread has not finished it (and withdrawn it) already.
+    if (Atomics.compareExchange(ctl, me, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
+    let status = ${DONE};
+    try {
+      const h = jobArea, count = h[9];
+      const job = { k: h[0], ldc: h[1], aRowStride: h[2], aColStride: h[3], bRowStride: h[4], bColStride: h[5] };
+      const chunks = [];
+      for (let i = 0; i < count; i++) chunks.push(Array.from(h.subarray(h[${JOB_HEADER} + i], h[${JOB_HEADER} + i + 1])));
+      ${runWasmGemmChunks.name}(wasm, { a: h[6] >>> 0, b: h[7] >>> 0, c: h[8] >>> 0 }, job, chunks, ctl, ${CTL_CLAIM});
+    } catch (e) {
+      status = ${FAILED};
+      fail(e, workerData.errors, workerData.slot);
+    }
+    Atomics.store(ctl, me, status);
+    Atomics.notify(ctl, me);
+  }
+}`;
+}
+
+/**
+ * Writes a WebAssembly job into the mailbox and wakes the workers; false (nothing posted) when it does not fit.
+ * Chunk i's tasks are job[job[JOB_HEADER + i] .. job[JOB_HEADER + i + 1]).
+ */
+function postJob(p: ThreadPool, workers: number, job: GemmJob, chunks: number[][], w: WasmGemm): boolean {
+  const taskInts = chunks.reduce((n, c) => n + c.length, 0);
+  const start = JOB_HEADER + chunks.length + 1;
+  if (start + taskInts > JOB_INTS) return false;
+  const h = p.job;
+  h.set([job.k, job.ldc, job.aRowStride, job.aColStride, job.bRowStride, job.bColStride, w.a, w.b, w.c, chunks.length]);
+  let at = start;
+  chunks.forEach((c, i) => {
+    h[JOB_HEADER + i] = at;
+    h.set(c, at);
+    at += c.length;
+  });
+  h[JOB_HEADER + chunks.length] = at;
+  Atomics.store(p.ctl, CTL_CLAIM, 0);
+  for (let i = 0; i < workers; i++) Atomics.store(p.ctl, CTL_STATUS + i, POSTED);
+  Atomics.add(p.ctl, CTL_SEQ, 1);
+  Atomics.notify(p.ctl, CTL_SEQ);
+  return true;
+}
+
+/**
+ * After the main thread ran out of chunks: withdraws the job from workers that have not taken it, waits for
+ * those that have, and throws if one failed.
+ */
+function finishJob(p: ThreadPool, workers: number): void {
+  const { ctl } = p;
+  for (let i = 0; i < workers; i++) {
+    const at = CTL_STATUS + i;
+    if (Atomics.compareExchange(ctl, at, POSTED, IDLE) === POSTED) continue;
+    let s: number;
+    while ((s = Atomics.load(ctl, at)) === RUNNING) Atomics.wait(ctl, at, RUNNING);
+    Atomics.store(ctl, at, IDLE);
+    if (s === FAILED) workerFailed(p, p.errors, i);
+  }
+}
+
+function workerFailed(p: ThreadPool, errors: SharedArrayBuffer, i: number): never {
+  p.broken = true;
+  const bytes = new Uint8Array(errors, i * ERROR_BYTES, ERROR_BYTES).slice();
+  const end = bytes.indexOf(0);
+  const message = new TextDecoder().decode(end >= 0 ? bytes.subarray(0, end) : bytes);
+  throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
 }
 
 /** Starts the pool if needed; resolves with the number of ready workers (0 where threads are unavailable). For tests. */
@@ -193,12 +287,13 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   const flops = 2 * job.k * m * n * count;
   let w: WasmGemm | null = flops >= MIN_WASM_FLOPS ? wasmGemm() : null;
   const p = flops >= MIN_PARALLEL_FLOPS ? threadPool() : null;
-  // Workers without the WebAssembly GEMM (no shared memory) cannot share a WebAssembly job; the main thread
-  // alone is faster with it than all threads without it.
-  const workers = p && !p.broken && (p.wasm || !w) ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
+  if (w && !loadWasmGemmOperands(w, a, b, outSize)) w = null;
+  // Workers share a job of the GEMM they run: WebAssembly ones (through the mailbox) a WebAssembly job,
+  // TypeScript ones (no heap) a TypeScript job. The main thread alone with the WebAssembly GEMM is faster than
+  // all threads with the TypeScript one.
+  const workers = p && !p.broken && p.wasm === (w !== null) ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
   const chunks = workers.length > 0 ? makeChunks(job, m, n, 4 * (workers.length + 1)) : [];
   const shared = chunks.length >= 2;
-  if (w && !loadWasmGemmOperands(w, a, b, outSize)) w = null;
   if (w) matmulStats.wasmCalls++;
   if (!shared) {
     if (w) {
@@ -209,37 +304,37 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
     runGemmTasks(job, a, b, out, mainScratch);
     return out;
   }
+  const { tasks: _, ...shape } = job;
+  if (w) {
+    // Operands and output are in the heap already: the workers (every one is up when any is: they share the
+    // mailbox) get their addresses through the mailbox.
+    if (!postJob(p!, p!.workers.length, job, chunks, w)) {
+      runWasmGemmTasks(w, job);
+      return wasmGemmOutput(w, outSize);
+    }
+    matmulStats.parallelCalls++;
+    try {
+      runWasmGemmChunks(w, w, { ...shape, tasks: [] }, chunks, p!.ctl, CTL_CLAIM);
+    } finally {
+      finishJob(p!, p!.workers.length);
+    }
+    return wasmGemmOutput(w, outSize);
+  }
   matmulStats.parallelCalls++;
   const flags = new Int32Array(new SharedArrayBuffer(4 * (1 + workers.length)));
   const errors = new SharedArrayBuffer(ERROR_BYTES * workers.length);
-  const { tasks: _, ...shape } = job;
-  const post = (data: object) => workers.forEach((wk, i) => wk.postMessage({ job: shape, chunks, flags: flags.buffer, errors, slot: i, ...data }));
-  let c: Float32Array | null = null;
-  if (w) {
-    // Operands and output are already in the shared memory: workers get their addresses.
-    post({ wasm: { a: w.a, b: w.b, c: w.c } });
-    runWasmGemmChunks(w, w, { ...shape, tasks: [] }, chunks, flags, 0);
-  } else {
-    const sc = new SharedArrayBuffer(4 * outSize);
-    c = new Float32Array(sc);
-    post({ a: shareCopy(a), b: shareCopy(b), c: sc });
-    runGemmChunks({ ...shape, tasks: [] }, chunks, flags, 0, a, b, c, mainScratch);
-  }
+  const sc = new SharedArrayBuffer(4 * outSize);
+  const c = new Float32Array(sc);
+  workers.forEach((wk, i) => wk.postMessage({ job: shape, chunks, flags: flags.buffer, errors, slot: i, a: shareCopy(a), b: shareCopy(b), c: sc }));
+  runGemmChunks({ ...shape, tasks: [] }, chunks, flags, 0, a, b, c, mainScratch);
   // Every chunk is now claimed. A worker still POSTED will find none left; one RUNNING may hold one: wait for it.
   for (let i = 0; i < workers.length; i++) {
     let s: number;
     while ((s = Atomics.load(flags, 1 + i)) === RUNNING) Atomics.wait(flags, 1 + i, RUNNING);
-    if (s === FAILED) {
-      p!.broken = true;
-      const bytes = new Uint8Array(errors, i * ERROR_BYTES, ERROR_BYTES).slice();
-      const end = bytes.indexOf(0);
-      const message = new TextDecoder().decode(end >= 0 ? bytes.subarray(0, end) : bytes);
-      throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
-    }
+    if (s === FAILED) workerFailed(p!, errors, i);
   }
-  if (w) return wasmGemmOutput(w, outSize);
   const out = allocArray('float32', outSize, false) as Float32Array;
-  out.set(c!);
+  out.set(c);
   return out;
 }
 
