@@ -1,12 +1,12 @@
 /**
  * Splits large matmuls across worker threads, in Node.js, while keeping the kernel synchronous: the main
- * thread posts the job to the workers, works on it too, then blocks in `Atomics.wait` until every worker that
+ * thread hands the job to the workers, works on it too, then blocks in `Atomics.wait` until every worker that
  * joined has finished (Node allows `Atomics.wait` on the main thread; browsers do not, so there the matmul
  * stays on one thread).
  *
  * The job is cut into chunks (whole matrices of a batch, or blocks of rows or columns) that the threads claim
  * from a shared counter, so a thread that starts late, or shares its core with another process, just takes
- * fewer chunks. Workers start lazily on the first large matmul, and a call only posts to workers that are
+ * fewer chunks. Workers start lazily on the first large matmul, and a call only counts on workers that are
  * already up, so no call waits for a thread to boot. Threads in all (main included): `os.availableParallelism()`,
  * or the `NN_NUM_THREADS` environment variable (1 disables workers).
  *
@@ -15,9 +15,12 @@
  * (the TypeScript functions' source text and the compiled WebAssembly module are shipped to them), every
  * thread of one call runs the same kernel, and each output element is computed by one chunk in a fixed order,
  * so threaded results are bit-identical to single-threaded ones. On the WebAssembly path the workers'
- * instances share the main thread's memory: the main thread copies the operands in once and the threads write
- * the product in place. A worker touches that memory only for a chunk it claimed, and the call returns only
- * after every claimed chunk is done, so a worker that wakes up after its call has ended finds nothing to do.
+ * instances share the CPU heap (../wasm/heap.ts), where the operands and the output tensor live: the job is
+ * a few integers (addresses, strides, chunks) written into a shared mailbox, and a worker blocked in
+ * `Atomics.wait` wakes within microseconds (a posted message takes hundreds). A worker takes a job only by
+ * moving its status from POSTED to RUNNING, and the main thread withdraws the job from those that have not
+ * before returning, so a late worker never works on a finished (or half-rewritten) job. The TypeScript path
+ * (no heap) posts messages with shared copies of the operands.
  */
 import {
   WASM_GEMM_FUNCTIONS, gemmScratch, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
