@@ -253,6 +253,154 @@ export function unary(op: i32, x: usize, o: usize, n: i32): void {
   }
 }
 
+// ---- special functions: exp, erf and exact GELU in float32 SIMD (scripts/fit-special-f32.py) ----
+//
+// Unlike the ops above these are approximations, not float64 results rounded: within 1 ulp of the correctly
+// rounded value for exp, 2 for erf and 6 for GELU (results above 2^-120; below, where erfc goes subnormal, within
+// 6·2^-143 absolutely), measured by the fit script and checked by special-wasm.test.ts against the TypeScript
+// kernels (float64) over dense grids.
+
+const EXP = 0;
+const ERF = 1;
+const GELU = 2;
+
+// @ts-ignore: decorator
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+// @ts-ignore: decorator
+@inline function madd(p: v128, t: v128, c: f32): v128 {
+  return f32x4.add(f32x4.mul(p, t), splat(c));
+}
+
+/**
+ * Cephes' expf: x = n·ln 2 + r (ln 2 in two parts, so r is nearly exact), e^r = 1 + r + r²·E(r), times 2^n
+ * applied as 2^⌊n/2⌋·2^(n−⌊n/2⌋) so that both factors are normal: results overflow to +inf and go subnormal
+ * (to 0) where exp does. x is clamped to [-104, 89] first (beyond, the result is 0 or +inf anyway); NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline function expV(x0: v128): v128 {
+  const x = f32x4.min(f32x4.max(x0, splat(-104)), splat(89));
+  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, splat(0.693359375))), f32x4.mul(n, splat(-2.12194440e-4)));
+  let p = madd(splat(1.9875691500e-4), r, 1.3981999507e-3);
+  p = madd(p, r, 8.3334519073e-3);
+  p = madd(p, r, 4.1665795894e-2);
+  p = madd(p, r, 1.6666665459e-1);
+  p = madd(p, r, 5.0000001201e-1);
+  const y = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), splat(1));
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const n1 = i32x4.shr_s(ni, 1);
+  const bias = i32x4.splat(127);
+  const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, n1), bias), 23);
+  return f32x4.mul(f32x4.mul(y, s1), s2);
+}
+
+/** erf(x)/x = P(x²) for |x| < 0.75 (relative error 1.4e-9 before rounding). */
+// @ts-ignore: decorator
+@inline function erfSmallRatio(x2: v128): v128 {
+  let p = madd(splat(-0.0006749695749022067), x2, 0.005114373750984669);
+  p = madd(p, x2, -0.0268346406519413);
+  p = madd(p, x2, 0.11283376812934875);
+  p = madd(p, x2, -0.3761261999607086);
+  return madd(p, x2, 1.1283791065216064);
+}
+
+/**
+ * erfc(z) for 0.75 ≤ z ≤ 10, given z² = hi + lo exactly: exp(-hi)·(1 − lo)·R(t), t = 1/(1 + z/2), where
+ * R(t) ≈ erfc(z)·exp(z²) (relative error 1.3e-9 before rounding).
+ */
+// @ts-ignore: decorator
+@inline function erfcTail(z: v128, hi: v128, lo: v128): v128 {
+  const t = f32x4.div(splat(1), f32x4.add(splat(1), f32x4.mul(splat(0.5), z)));
+  let p = madd(splat(-0.0700414851307869), t, 0.3346360921859741);
+  p = madd(p, t, -0.583685040473938);
+  p = madd(p, t, 0.38099363446235657);
+  p = madd(p, t, -0.0934145599603653);
+  p = madd(p, t, 0.2299337536096573);
+  p = madd(p, t, 0.23614110052585602);
+  p = madd(p, t, 0.28344616293907166);
+  p = madd(p, t, 0.2819967567920685);
+  p = madd(p, t, 3.1033803225000156e-06);
+  return f32x4.mul(f32x4.mul(expV(f32x4.neg(hi)), f32x4.sub(splat(1), lo)), p);
+}
+
+/** Dekker's exact square x² = hi + lo (no fused multiply-add in SIMD128); returns hi, with lo in `squareLo`. */
+let squareLo: v128 = f32x4.splat(0);
+// @ts-ignore: decorator
+@inline function square(x: v128): v128 {
+  const c = f32x4.mul(x, splat(4097));
+  const xh = f32x4.sub(c, f32x4.sub(c, x));
+  const xl = f32x4.sub(x, xh);
+  const hi = f32x4.mul(x, x);
+  squareLo = f32x4.add(f32x4.add(f32x4.sub(f32x4.mul(xh, xh), hi), f32x4.mul(f32x4.mul(splat(2), xh), xl)), f32x4.mul(xl, xl));
+  return hi;
+}
+
+/** |v| with the sign of s. */
+// @ts-ignore: decorator
+@inline function copySign(v: v128, s: v128): v128 {
+  const sign = i32x4.splat(0x80000000);
+  return v128.or(v128.andnot(v, sign), v128.and(s, sign));
+}
+
+// @ts-ignore: decorator
+@inline function erfV(x: v128): v128 {
+  const a = f32x4.min(f32x4.abs(x), splat(10));
+  const hi = square(a);
+  const big = copySign(f32x4.sub(splat(1), erfcTail(a, hi, squareLo)), x);
+  const small = f32x4.mul(x, erfSmallRatio(f32x4.mul(x, x)));
+  // NaN: the comparison is false, and the tail's NaN keeps its sign bit's NaN.
+  return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), splat(0.75)));
+}
+
+/** GELU x·Φ(x) = x·(1 + erf(x/√2))/2, as x·erfc(−x/√2)/2 on the negative side (no cancellation there). */
+// @ts-ignore: decorator
+@inline function geluV(x: v128): v128 {
+  const z = f32x4.mul(f32x4.abs(x), splat(0.70710678118654752));
+  const hi = square(f32x4.min(f32x4.abs(x), splat(14.25)));
+  const ec = erfcTail(f32x4.min(z, splat(10)), f32x4.mul(hi, splat(0.5)), f32x4.mul(squareLo, splat(0.5)));
+  const half = splat(0.5);
+  const big = v128.bitselect(f32x4.sub(splat(1), f32x4.mul(half, ec)), f32x4.mul(half, ec), f32x4.gt(x, splat(0)));
+  const small = f32x4.mul(half, f32x4.add(splat(1), copySign(f32x4.mul(z, erfSmallRatio(f32x4.mul(z, z))), x)));
+  const y = f32x4.mul(x, v128.bitselect(small, big, f32x4.lt(z, splat(0.75))));
+  // −inf·Φ(−inf) = −inf·0 is NaN, as in float64 (the clamped tail above would give a tiny Φ instead).
+  return v128.bitselect(splat(NaN), y, f32x4.eq(x, splat(-Infinity)));
+}
+
+// @ts-ignore: decorator
+@inline function specialV(op: i32, x: v128): v128 {
+  return op == EXP ? expV(x) : op == ERF ? erfV(x) : geluV(x);
+}
+
+// @ts-ignore: decorator
+@inline function specialLoop(op: i32, x: usize, o: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(o + at(i), specialV(op, v128.load(x + at(i))));
+  // The last 1–3 elements: one vector with the rest of its lanes zero, stored lane by lane.
+  if (i < n) {
+    let v = f32x4.splat(0);
+    v = f32x4.replace_lane(v, 0, load<f32>(x + at(i)));
+    if (i + 1 < n) v = f32x4.replace_lane(v, 1, load<f32>(x + at(i + 1)));
+    if (i + 2 < n) v = f32x4.replace_lane(v, 2, load<f32>(x + at(i + 2)));
+    const r = specialV(op, v);
+    store<f32>(o + at(i), f32x4.extract_lane(r, 0));
+    if (i + 1 < n) store<f32>(o + at(i + 1), f32x4.extract_lane(r, 1));
+    if (i + 2 < n) store<f32>(o + at(i + 2), f32x4.extract_lane(r, 2));
+  }
+}
+
+/** o[i] = f(x[i]) for i < n: exp, erf or exact GELU by op (float32 approximations, see above). */
+export function special(op: i32, x: usize, o: usize, n: i32): void {
+  switch (op) {
+    case EXP: specialLoop(EXP, x, o, n); break;
+    case ERF: specialLoop(ERF, x, o, n); break;
+    default: specialLoop(GELU, x, o, n);
+  }
+}
+
 // ---- where: o[i] = c[i] ? a[i] : b[i], c a byte array (any nonzero byte is true) ----
 
 /** a and/or b may be scalars (`sa`, `sb` splatted); four masks per sixteen condition bytes. */

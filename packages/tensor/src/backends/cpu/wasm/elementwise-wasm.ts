@@ -33,6 +33,7 @@ interface ElementwiseExports {
   compare: Kernel5;
   compareScalar(op: number, a: number, s: number, o: number, n: number): void;
   unary(op: number, x: number, o: number, n: number): void;
+  special(op: number, x: number, o: number, n: number): void;
   where(c: number, a: number, b: number, o: number, n: number): void;
   whereScalarRight(c: number, a: number, s: number, o: number, n: number): void;
   whereScalarLeft(c: number, s: number, b: number, o: number, n: number): void;
@@ -47,12 +48,15 @@ interface ElementwiseExports {
 const BINARY_OPS = { Add: 0, Sub: 1, Mul: 2, Div: 3, Maximum: 4, Minimum: 5 } as const;
 const COMPARE_OPS = { Equal: 0, NotEqual: 1, Less: 2, LessEqual: 3, Greater: 4, GreaterEqual: 5 } as const;
 const UNARY_OPS = { Neg: 0, Abs: 1, Sqrt: 2, Relu: 3, Square: 4, Reciprocal: 5 } as const;
+/** The special functions: float32 approximations (see assembly/elementwise.ts), not rounded float64 results. */
+const SPECIAL_OPS = { Exp: 0, Erf: 1, Gelu: 2 } as const;
 /** s ⊲ b[i] is b[i] ⊳ s: the comparison with its operands swapped (EQ, NE, LT, LE, GT, GE → EQ, NE, GT, GE, LT, LE). */
 const MIRROR = [0, 1, 4, 5, 2, 3];
 
 export type WasmBinaryOp = keyof typeof BINARY_OPS;
 export type WasmCompareOp = keyof typeof COMPARE_OPS;
 export type WasmUnaryOp = keyof typeof UNARY_OPS;
+export type WasmSpecialOp = keyof typeof SPECIAL_OPS;
 
 export const isWasmBinaryOp = (name: string): name is WasmBinaryOp => Object.hasOwn(BINARY_OPS, name);
 export const isWasmCompareOp = (name: string): name is WasmCompareOp => Object.hasOwn(COMPARE_OPS, name);
@@ -258,6 +262,24 @@ export function wasmUnary(op: WasmUnaryOp, x: Float32Array, out: Float32Array, n
     const len = Math.min(BLOCK, n - s);
     const o = target(w, w.o, out, s);
     ex.unary(code, load(w, w.a, A, x, 0, s, len), o, len);
+    unload(o, w.o, O, out, s, len);
+  }
+  return true;
+}
+
+/**
+ * out[i] = f(x[i]) for i < n: exp, erf or exact GELU, in float32 SIMD within 1, 2 and 6 ulps of the correctly
+ * rounded value (assembly/elementwise.ts). Returns false where unavailable.
+ */
+export function wasmSpecial(op: WasmSpecialOp, x: Float32Array, out: Float32Array, n: number): boolean {
+  const w = elementwise();
+  if (!w) return false;
+  const code = SPECIAL_OPS[op];
+  const { ex, A, O } = w;
+  for (let s = 0; s < n; s += BLOCK) {
+    const len = Math.min(BLOCK, n - s);
+    const o = target(w, w.o, out, s);
+    ex.special(code, load(w, w.a, A, x, 0, s, len), o, len);
     unload(o, w.o, O, out, s, len);
   }
   return true;
