@@ -1,4 +1,4 @@
-import { keep, type Tensor } from '@nn/tensor';
+import { engine, keep, type SgdStepAttrs, type Tensor } from '@nn/tensor';
 import { finite, flag, nonNegative } from './hyper.js';
 import { Optimizer, type OptimizerConfig, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
 import { addScaled, coupledDecay, direction } from './pointwise.js';
@@ -64,12 +64,32 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
   }
 
   protected update(param: Tensor, grad: Tensor, s: SGDState, g: ParamGroup<SGDHyper>): Tensor {
-    let d = coupledDecay(direction(grad, g.maximize), param, g.weightDecay);
-    if (g.momentum !== 0) {
-      if (s.momentumBuffer === undefined) s.momentumBuffer = keep(d.clone());
-      else s.momentumBuffer.assign(addScaled(s.momentumBuffer.mul(g.momentum), d, 1 - g.dampening));
-      d = g.nesterov ? addScaled(d, s.momentumBuffer, g.momentum) : s.momentumBuffer;
-    }
-    return addScaled(param, d, -g.lr);
+    return sgdStep(param, grad, s, g);
   }
+}
+
+/**
+ * One SGD update of one parameter as the fused SgdStep kernel: updates (or creates) `s`'s momentum buffer and
+ * returns the new parameter, bit for bit what the composite `sgdComposite` computes, in one pass.
+ */
+export function sgdStep(param: Tensor, grad: Tensor, s: SGDState, g: ParamGroup<SGDHyper>): Tensor {
+  const attrs: SgdStepAttrs = { lr: g.lr, momentum: g.momentum, dampening: g.dampening, weightDecay: g.weightDecay, nesterov: g.nesterov, maximize: g.maximize };
+  const inputs = [param, grad, ...(g.momentum !== 0 && s.momentumBuffer ? [s.momentumBuffer] : [])];
+  const [next, buffer] = engine.runKernelMulti('SgdStep', inputs, { ...attrs });
+  if (buffer) {
+    if (s.momentumBuffer === undefined) s.momentumBuffer = keep(buffer);
+    else s.momentumBuffer.assign(buffer);
+  }
+  return next!;
+}
+
+/** The SGD update as a composite of elementwise ops, in PyTorch's order: the reference `sgdStep` is tested against. */
+export function sgdComposite(param: Tensor, grad: Tensor, s: SGDState, g: ParamGroup<SGDHyper>): Tensor {
+  let d = coupledDecay(direction(grad, g.maximize), param, g.weightDecay);
+  if (g.momentum !== 0) {
+    if (s.momentumBuffer === undefined) s.momentumBuffer = keep(d.clone());
+    else s.momentumBuffer.assign(addScaled(s.momentumBuffer.mul(g.momentum), d, 1 - g.dampening));
+    d = g.nesterov ? addScaled(d, s.momentumBuffer, g.momentum) : s.momentumBuffer;
+  }
+  return addScaled(param, d, -g.lr);
 }

@@ -1,5 +1,6 @@
 /**
- * The fused optimizer updates in WebAssembly SIMD (AssemblyScript) for the CPU backend's AdamStep kernel. Each
+ * The fused optimizer updates in WebAssembly SIMD (AssemblyScript) for the CPU backend's AdamStep and SgdStep
+ * kernels. Each
  * f32x4 operation rounds to float32 as the TypeScript kernel's Math.fround after each float64 operation does
  * (for + − × ÷ and √ the two are the same bits), so the results match it, and the composite, exactly. The
  * caller (src/backends/cpu/wasm/optim-wasm.ts) streams blocks of the operands through linear memory; this
@@ -67,5 +68,51 @@ export function adamStep(
     store<f32>(po + o, theta + (negStep * mi) / (sqrt(second) / bc2 + eps));
     store<f32>(mo + o, mi);
     store<f32>(vo + o, vi);
+  }
+}
+
+// Flag bits of sgdStep (optim-wasm.ts holds the same table).
+const S_MAXIMIZE = 1;
+const MOMENTUM = 2;
+const FIRST = 4;
+const NESTEROV = 8;
+const SKIP_DAMPENING = 16;
+const MOMENTUM_IS_ONE = 32;
+const SKIP_LR = 64;
+const S_L2 = 128;
+const S_L2_IS_ONE = 256;
+
+/**
+ * SgdStep over n elements (see kernels.ts): p, g (and the momentum buffer b unless FIRST) in; po (and bo with
+ * MOMENTUM) out. Scalars are float32: −lr, the L2 penalty, μ and 1 − dampening.
+ */
+export function sgdStep(p: usize, g: usize, b: usize, po: usize, bo: usize, n: i32, negLr: f32, wd: f32, mom: f32, omd: f32, flags: i32): void {
+  const vlr = f32x4.splat(negLr), vwd = f32x4.splat(wd), vmom = f32x4.splat(mom), vomd = f32x4.splat(omd);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const theta = v128.load(p + o);
+    let d = v128.load(g + o);
+    if (flags & S_MAXIMIZE) d = f32x4.neg(d);
+    if (flags & S_L2) d = f32x4.add(d, flags & S_L2_IS_ONE ? theta : f32x4.mul(theta, vwd));
+    if (flags & MOMENTUM) {
+      const bi = flags & FIRST ? d : f32x4.add(f32x4.mul(v128.load(b + o), vmom), flags & SKIP_DAMPENING ? d : f32x4.mul(d, vomd));
+      v128.store(bo + o, bi);
+      d = flags & NESTEROV ? f32x4.add(d, flags & MOMENTUM_IS_ONE ? bi : f32x4.mul(bi, vmom)) : bi;
+    }
+    v128.store(po + o, f32x4.add(theta, flags & SKIP_LR ? d : f32x4.mul(d, vlr)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const theta = load<f32>(p + o);
+    let d = load<f32>(g + o);
+    if (flags & S_MAXIMIZE) d = -d;
+    if (flags & S_L2) d += flags & S_L2_IS_ONE ? theta : theta * wd;
+    if (flags & MOMENTUM) {
+      const bi = flags & FIRST ? d : load<f32>(b + o) * mom + (flags & SKIP_DAMPENING ? d : d * omd);
+      store<f32>(bo + o, bi);
+      d = flags & NESTEROV ? d + (flags & MOMENTUM_IS_ONE ? bi : bi * mom) : bi;
+    }
+    store<f32>(po + o, theta + (flags & SKIP_LR ? d : d * negLr));
   }
 }

@@ -128,8 +128,23 @@ export interface AdamStepAttrs {
   maximize: boolean;
   amsgrad: boolean;
 }
+/**
+ * SgdStep (param, grad[, momentumBuffer]) → [param'(, momentumBuffer')]: one SGD update of one parameter in a
+ * single pass, rounded as the composite of @nn/optim (and PyTorch's CPU kernels) rounds it, bit for bit:
+ *   d ← ±grad (+ weightDecay·θ);  with momentum μ: b ← d on the first step (no buffer input), else
+ *   b·μ + (1 − dampening)·d;  d ← d + μ·b (nesterov) or b;  θ ← θ + (−lr)·d
+ * The buffer output exists when momentum ≠ 0. Numbers enter as float32; a factor of exactly 1 is skipped.
+ */
+export interface SgdStepAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
 /** Kernels with several outputs: run with `engine.runKernelMulti`. They carry no gradient. */
-export const MULTI_OUTPUT_KERNELS = ['AdamStep'] as const;
+export const MULTI_OUTPUT_KERNELS = ['AdamStep', 'SgdStep'] as const;
 
 /** Every kernel name. `Clone` copies; `Reshape` shares storage. */
 export const KERNELS = [

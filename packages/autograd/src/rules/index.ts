@@ -34,8 +34,9 @@ const TABLE: Record<KernelName, RuleEntry> = {
   GreaterEqual: NON_DIFFERENTIABLE,
   ArgMax: NON_DIFFERENTIABLE,
   ArgMin: NON_DIFFERENTIABLE,
-  // The fused optimizer update runs on detached tensors under no-grad.
+  // The fused optimizer updates run on detached tensors under no-grad.
   AdamStep: NON_DIFFERENTIABLE,
+  SgdStep: NON_DIFFERENTIABLE,
 };
 
 /** Looked up by the name a kernel listener reports (tests may register extra kernels and rules). */

@@ -23,3 +23,4 @@ import './norm/moments.js';
 import './norm/scale-shift.js';
 import './norm/sum-product.js';
 import './optim/adam-step.js';
+import './optim/sgd-step.js';

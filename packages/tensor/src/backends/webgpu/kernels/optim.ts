@@ -1,10 +1,10 @@
 /**
- * AdamStep (see kernels.ts) on WebGPU: one program per output (the parameter, the two moments, the running
- * maximum with amsgrad), each recomputing the update for its element — a few dispatches instead of the
- * composite's dozen. f32 arithmetic in the composite's order; a GPU may round √ and ÷ differently from the CPU.
+ * AdamStep and SgdStep (see kernels.ts) on WebGPU: one program per output (the parameter, the moments or the
+ * momentum buffer), each recomputing the update for its element — a few dispatches instead of the composite's
+ * dozen. f32 arithmetic in the composite's order; a GPU may round √ and ÷ differently from the CPU.
  */
 import { registerKernel } from '../../../kernel-registry.js';
-import type { AdamStepAttrs } from '../../../kernels.js';
+import type { AdamStepAttrs, SgdStepAttrs } from '../../../kernels.js';
 import type { WebGpuBackend } from '../backend-webgpu.js';
 import { f32Bits, FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, flatDispatch, type Program } from '../program.js';
 
@@ -56,4 +56,49 @@ registerKernel<WebGpuBackend>('webgpu', 'AdamStep', ({ inputs, attrs, backend })
   const n = inputs[0]!.shape.reduce((p, d) => p * d, 1);
   const count = a.amsgrad ? 4 : 3;
   return Array.from({ length: count }, (_, k) => backend.runProgram(new AdamStepProgram(n, a, k), inputs, inputs[0]!.shape, 'float32'));
+});
+
+class SgdStepProgram implements Program {
+  readonly shaderKey: string;
+  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
+  readonly dispatch: [number, number, number];
+  readonly uniforms: number[];
+
+  constructor(
+    n: number,
+    private readonly a: SgdStepAttrs,
+    private readonly hasBuffer: boolean,
+    private readonly output: number,
+  ) {
+    // Uniform layout: [n, −lr, weightDecay, momentum, 1 − dampening]
+    this.uniforms = [n, ...[-a.lr, a.weightDecay, a.momentum, 1 - a.dampening].map(f32Bits)];
+    this.dispatch = flatDispatch(Math.ceil(n / FLAT_WORKGROUP));
+    const flags = [a.maximize, a.weightDecay !== 0, a.weightDecay === 1, a.momentum !== 0, hasBuffer, a.nesterov, 1 - a.dampening === 1, a.momentum === 1, -a.lr === 1];
+    this.shaderKey = `sgdStep:${output}:${flags.map(Number).join('')}`;
+  }
+
+  getUserCode(): string {
+    const a = this.a;
+    const uf = (k: number) => `bitcast<f32>(u(${k}u))`;
+    const momentum = a.momentum !== 0;
+    return `
+@compute @workgroup_size(${FLAT_WORKGROUP})
+fn main(${FLAT_MAIN_ARGS}) {
+  let i = ${FLAT_INDEX};
+  if (i >= u(0u)) { return; }
+  let theta = in0[i];
+  var d = ${a.maximize ? '-in1[i]' : 'in1[i]'};
+  ${a.weightDecay !== 0 ? `d = d + ${a.weightDecay === 1 ? 'theta' : `theta * ${uf(2)}`};` : ''}
+  ${momentum ? `let b = ${this.hasBuffer ? `in2[i] * ${uf(3)} + ${1 - a.dampening === 1 ? 'd' : `d * ${uf(4)}`}` : 'd'};` : ''}
+  ${momentum ? `d = ${a.nesterov ? `d + ${a.momentum === 1 ? 'b' : `b * ${uf(3)}`}` : 'b'};` : ''}
+  out[i] = ${this.output === 1 ? 'b' : `theta + ${-a.lr === 1 ? 'd' : `d * ${uf(1)}`}`};
+}`;
+  }
+}
+
+registerKernel<WebGpuBackend>('webgpu', 'SgdStep', ({ inputs, attrs, backend }) => {
+  const a = attrs as SgdStepAttrs;
+  const n = inputs[0]!.shape.reduce((p, d) => p * d, 1);
+  const count = a.momentum !== 0 ? 2 : 1;
+  return Array.from({ length: count }, (_, k) => backend.runProgram(new SgdStepProgram(n, a, inputs.length > 2, k), inputs, inputs[0]!.shape, 'float32'));
 });
