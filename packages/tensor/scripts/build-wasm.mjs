@@ -36,6 +36,7 @@ export const MODULES = [
   ['elementwise', 'ELEMENTWISE'],
   ['windows', 'WINDOWS'],
   ['optim', 'OPTIM'],
+  ['random', 'RANDOM'],
 ].map(([name, constant]) => ({
   output: `src/backends/cpu/wasm/${name}-wasm.generated.ts`,
   builds: [

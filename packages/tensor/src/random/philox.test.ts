@@ -1,5 +1,6 @@
+import { wasmPhiloxWords } from '../backends/cpu/wasm/random-wasm.js';
 import { describe, expect, it } from 'vitest';
-import { philox4x32 } from './philox.js';
+import { philox4x32, philoxWords, philoxWordsTs } from './philox.js';
 
 // Known-answer tests from Random123 (kat_vectors, philox4x32_10).
 const KAT: [number[], number[], number[]][] = [
@@ -13,5 +14,19 @@ describe('philox4x32-10', () => {
     const out = new Uint32Array(4);
     philox4x32(c[0]!, c[1]!, c[2]!, c[3]!, k[0]!, k[1]!, out);
     expect(Array.from(out)).toEqual(expected);
+  });
+});
+
+describe('Philox words in WebAssembly', () => {
+  it('are the TypeScript reference words: offsets past 2^32, runs across the 4096-block chunks', () => {
+    const cases: [readonly [number, number], number, number][] = [
+      [[0, 0], 0, 4], [[0x12345678, 0x9abcdef0], 7, 4 * 4097 + 4], [[1, 2], 2 ** 32 - 3, 64], [[0xffffffff, 0xffffffff], 2 ** 45 + 11, 40],
+    ];
+    for (const [key, offset, n] of cases) {
+      const out = new Uint32Array(n);
+      expect(wasmPhiloxWords(key, offset, out)).toBe(true);
+      expect(out).toEqual(philoxWordsTs(key, offset, new Uint32Array(n)));
+      expect(philoxWords(key, offset, n)).toEqual(out);
+    }
   });
 });

@@ -3,6 +3,8 @@
  * generator, so element i of any draw depends only on (key, counter) — the same stream on every backend,
  * computable in parallel on a GPU.
  */
+import { wasmPhiloxWords } from '../backends/cpu/wasm/random-wasm.js';
+
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
@@ -41,9 +43,18 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
   out[3] = c3;
 }
 
-/** `n` raw u32 words for blocks starting at 128-bit counter `offset` (4 words per block). */
+/**
+ * `n` raw u32 words (rounded up to whole blocks) for blocks starting at 128-bit counter `offset` (4 words per
+ * block): in WebAssembly where available (the same words), else here.
+ */
 export function philoxWords(key: readonly [number, number], offset: number, n: number): Uint32Array {
   const words = new Uint32Array(Math.ceil(n / 4) * 4);
+  if (wasmPhiloxWords(key, offset, words)) return words;
+  return philoxWordsTs(key, offset, words);
+}
+
+/** The TypeScript reference of philoxWords, filling `words`. */
+export function philoxWordsTs(key: readonly [number, number], offset: number, words: Uint32Array): Uint32Array {
   const block = new Uint32Array(4);
   for (let b = 0; b < words.length / 4; b++) {
     const c = offset + b;

@@ -13,6 +13,7 @@ import { perChannel } from './rows.js';
 registerKernel<CpuBackend>('cpu', 'Moments', ({ inputs: [x], attrs, backend }) => {
   const [a, c, b] = (attrs as MomentsAttrs).view;
   const xs = backend.values(x!) as Float32Array;
+  if (b === 1) return backend.make(momentsOfColumns(xs, a, c, backend.alloc('float32', 2 * c) as Float32Array), [2, c], 'float32');
   const rows = a * c;
   const n = a * b;
   const rowSums = new Float64Array(rows);
@@ -36,3 +37,19 @@ registerKernel<CpuBackend>('cpu', 'Moments', ({ inputs: [x], attrs, backend }) =
   out.set(perChannel(rowSq, c).map((s) => s / n), c);
   return backend.make(out, [2, c], 'float32');
 });
+
+/**
+ * Moments of an [A, C, 1] view (BatchNorm1d on [N, C]): rows are single elements, so the passes run down the
+ * columns directly — the same float64 sums in the same order as the row loops and perChannel, without a row's
+ * overhead per element.
+ */
+function momentsOfColumns(xs: Float32Array, a: number, c: number, out: Float32Array): Float32Array {
+  const sums = new Float64Array(c);
+  for (let i = 0, p = 0; i < a; i++) for (let j = 0; j < c; j++, p++) sums[j]! += xs[p]!;
+  const means = sums.map((s) => s / a);
+  const sq = new Float64Array(c);
+  for (let i = 0, p = 0; i < a; i++) for (let j = 0; j < c; j++, p++) sq[j]! += (xs[p]! - means[j]!) ** 2;
+  out.set(means);
+  out.set(sq.map((s) => s / a), c);
+  return out;
+}

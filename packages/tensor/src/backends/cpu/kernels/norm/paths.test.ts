@@ -40,3 +40,21 @@ describe('Moments, ScaleShift, SumProduct: WebAssembly rows and the NN_WASM=0 lo
     });
   });
 });
+
+describe('Moments, ScaleShift, SumProduct on rows of one element ([A, C, 1]: BatchNorm1d on [N, C])', () => {
+  it('run down the columns with the same bits as the row loops on the transposed data ([1, C, A], A < 16)', async () => {
+    const nn = await import('../../../../index.js');
+    const [a, c] = [9, 37];
+    const x = nn.tensor(seededValues(a * c, 7, 10, 12), { shape: [a, c] });
+    const y = nn.tensor(seededValues(a * c, 8), { shape: [a, c] });
+    const scale = nn.tensor(seededValues(c, 9, -2, 2));
+    const [xt, yt] = [x.transpose(0, 1).clone(), y.transpose(0, 1).clone()];
+    const k = (name: string, inputs: InstanceType<typeof nn.Tensor>[], view: View) => nn.engine.runKernel(name, inputs, { view });
+    const columns: View = [a, c, 1];
+    const rows: View = [1, c, a];
+    expect(Array.from(k('Moments', [x], columns).dataSync())).toEqual(Array.from(k('Moments', [xt], rows).dataSync()));
+    expect(Array.from(k('SumProduct', [x, y], columns).dataSync())).toEqual(Array.from(k('SumProduct', [xt, yt], rows).dataSync()));
+    const shifted = k('ScaleShift', [x, scale, scale], columns).transpose(0, 1).clone();
+    expect(Array.from(shifted.dataSync())).toEqual(Array.from(k('ScaleShift', [xt, scale, scale], rows).dataSync()));
+  });
+});

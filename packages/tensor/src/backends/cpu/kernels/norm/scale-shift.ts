@@ -14,7 +14,10 @@ registerKernel<CpuBackend>('cpu', 'ScaleShift', ({ inputs: [x, scale, shift], at
   const sc = backend.values(scale!) as Float32Array;
   const sh = backend.values(shift!) as Float32Array;
   const out = backend.alloc('float32', xs.length, false) as Float32Array; // every element is written
-  if (!wasmScaleShiftRows(xs, sc, sh, c, out, a * c, b))
+  if (b === 1)
+    // Rows of one element (BatchNorm1d on [N, C]): down the columns, without a row's overhead per element.
+    for (let i = 0, p = 0; i < a; i++) for (let j = 0; j < c; j++, p++) out[p] = Math.fround(xs[p]! * sc[j]!) + sh[j]!;
+  else if (!wasmScaleShiftRows(xs, sc, sh, c, out, a * c, b))
     for (let r = 0, p = 0; r < a * c; r++) {
       const k = sc[r % c]!;
       const t = sh[r % c]!;

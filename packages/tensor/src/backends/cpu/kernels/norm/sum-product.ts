@@ -12,6 +12,12 @@ registerKernel<CpuBackend>('cpu', 'SumProduct', ({ inputs: [x, y], attrs, backen
   const [a, c, b] = (attrs as SumProductAttrs).view;
   const xs = backend.values(x!) as Float32Array;
   const ys = backend.values(y!) as Float32Array;
+  if (b === 1) {
+    // Rows of one element (BatchNorm1d on [N, C]): the same float64 sums, in the same order, down the columns.
+    const sums = new Float64Array(c);
+    for (let i = 0, p = 0; i < a; i++) for (let j = 0; j < c; j++, p++) sums[j]! += xs[p]! * ys[p]!;
+    return backend.make(Float32Array.from(sums), [c], 'float32');
+  }
   const rowSums = new Float64Array(a * c);
   if (!wasmDotRows(xs, ys, a * c, b, rowSums))
     for (let r = 0, p = 0; r < a * c; r++) {
