@@ -33,11 +33,11 @@ export type { GemmJob } from './matmul-blocked.js';
 
 /**
  * Below this many flops (2·m·n·k over the batch) a matmul stays on one thread. Measured with the WebAssembly
- * GEMM on 2 cores: 160³ (8.2 MFLOP, 0.16 ms on one thread) is about even, 192³ and 64×784×256 run ~1.4×
- * faster on two; the TypeScript GEMM, ~8× slower per thread, gains from sharing at smaller sizes, but this
- * threshold also suits it.
+ * GEMM on 2 cores and the mailbox: 128³ (4.2 MFLOP, 0.12 ms) and 25×784×128 gain nothing from a second thread,
+ * 160³ (8.2 MFLOP) runs 1.3× faster on two, 128×784×256 1.6×; the TypeScript GEMM, ~8× slower per thread,
+ * gains from sharing at smaller sizes, but this threshold also suits it.
  */
-export const MIN_PARALLEL_FLOPS = 2 ** 23;
+export const MIN_PARALLEL_FLOPS = 2 ** 22;
 /** Below this many flops the TypeScript GEMM is as fast: copying operands into WebAssembly memory costs more. */
 export const MIN_WASM_FLOPS = 2 ** 10;
 /** Row (or column) blocks are at least this tall: each block re-packs the other operand. */
