@@ -1,4 +1,4 @@
-/** @nn/optim: optimizers with PyTorch's update rules, parameter groups and JSON state dicts. */
+/** @nn/optim: optimizers with PyTorch's update rules, parameter groups and state dicts. */
 export {
   Optimizer,
   zerosState,
@@ -15,6 +15,7 @@ export type {
   SerializedParamGroup,
   SerializedParamState,
   SerializedTensor,
+  JsonOptimizerStateDict,
   StateKind,
   StateSpec,
 } from './state-dict.js';

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { memory, tensor, tidy, type Tensor } from '@nn/tensor';
+import { dispose, memory, tensor, Tensor, tidy } from '@nn/tensor';
 import { Adam } from './adam.js';
+import { AdamW } from './adamw.js';
 import { SGD } from './sgd.js';
-import type { OptimizerStateDict } from './state-dict.js';
+import type { JsonOptimizerStateDict, OptimizerStateDict } from './state-dict.js';
 import { param } from './testing/golden-harness.js';
+import { jsonStateDict } from './testing/state-dicts.js';
 
 const values = (t: Tensor) => Array.from(t.dataSync());
 const grad = (v: number[]) => tensor(v);
-const roundTrip = (sd: OptimizerStateDict): OptimizerStateDict => JSON.parse(JSON.stringify(sd));
 
 describe('Optimizer construction', () => {
   it('rejects params that are not an iterable of tensors or groups', () => {
@@ -127,6 +128,38 @@ describe('Optimizer.step', () => {
     expect(() => opt.step()).toThrow('SGD.step: the gradient of paramGroups[0].params[0] has been disposed');
   });
 
+  it('checks hyperparameters written into paramGroups after construction, before updating anything', () => {
+    const a = param([1, 2]);
+    const b = param([3]);
+    const opt = new AdamW([{ params: [a] }, { params: [b] }], { lr: 0.1 });
+    a.grad = grad([1, 1]);
+    b.grad = grad([1]);
+    const cases: [number, string, unknown, string][] = [
+      [1, 'lr', NaN, 'AdamW.step: paramGroups[1].lr must be a non-negative number, got NaN'],
+      [0, 'lr', -0.5, 'AdamW.step: paramGroups[0].lr must be a non-negative number, got -0.5'],
+      [1, 'lr', '0.1', 'AdamW.step: paramGroups[1].lr must be a non-negative number, got "0.1"'],
+      [0, 'lr', undefined, 'AdamW.step: paramGroups[0].lr is required'],
+      [0, 'betas', [0.9, 1.5], 'AdamW.step: paramGroups[0].betas[1] must be in [0, 1), got 1.5'],
+      [1, 'weightDecay', Infinity, 'AdamW.step: paramGroups[1].weightDecay must be a non-negative number, got Infinity'],
+      [0, 'amsgrad', 1, 'AdamW.step: paramGroups[0].amsgrad must be a boolean, got 1'],
+    ];
+    for (const [gi, key, bad, message] of cases) {
+      const group = opt.paramGroups[gi] as Record<string, unknown>;
+      const saved = group[key];
+      group[key] = bad;
+      expect(() => opt.step()).toThrow(message);
+      group[key] = saved;
+    }
+    // Group 1's bad lr was caught before group 0's parameter moved.
+    expect(values(a)).toEqual([1, 2]);
+    expect(opt.state.size).toBe(0);
+    opt.step();
+    expect(opt.state.size).toBe(2);
+    const sgd = new SGD([a], { lr: 0.1, momentum: 0.9, nesterov: true });
+    sgd.paramGroups[0]!.momentum = 0;
+    expect(() => sgd.step()).toThrow('SGD.step: paramGroups[0].');
+  });
+
   it('leaks nothing: a tidy around the step frees only temporaries', () => {
     const p = param([1, 2, 3]);
     const opt = new Adam([p], { amsgrad: true });
@@ -179,8 +212,9 @@ describe('Optimizer state dict', () => {
     return { opt, a, b };
   }
 
-  it('references parameters by position and serialises state as plain data', () => {
-    const { opt } = trained();
+  it('references parameters by position and holds state tensors as snapshots of this moment', () => {
+    const { opt, a } = trained();
+    const before = memory().numTensors;
     const sd = opt.stateDict();
     expect(sd.paramGroups).toEqual([
       { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [0] },
@@ -189,61 +223,79 @@ describe('Optimizer state dict', () => {
     expect(Object.keys(sd.state)).toEqual(['0', '1']);
     expect(sd.state['0']!.step).toBe(2);
     expect(sd.state['1']!.step).toBe(1);
-    expect(sd.state['1']!.expAvg).toEqual({ shape: [1], dtype: 'float32', data: [Math.fround(0.2)] });
-    expect(roundTrip(sd)).toEqual(sd);
+    const expAvg = sd.state['1']!.expAvg as Tensor;
+    expect(expAvg).toBeInstanceOf(Tensor);
+    expect(expAvg.dtype).toBe('float32');
+    expect(values(expAvg)).toEqual([Math.fround(0.2)]);
+    expect(memory().numTensors).toBe(before + 6); // detached views, no copies of the data
+    const snapshot = values(sd.state['0']!.expAvg as Tensor);
+    a.grad = grad([1, 1]);
+    opt.step();
+    expect(values(sd.state['0']!.expAvg as Tensor)).toEqual(snapshot);
+    dispose(sd);
+    expect(memory().numTensors).toBe(before + 1); // a's new gradient
+    expect(opt.state.get(a)!.expAvg.isDisposed).toBe(false);
   });
 
   it('stateDictAsync gives the same dict', async () => {
     const { opt } = trained();
-    expect(await opt.stateDictAsync()).toEqual(opt.stateDict());
+    expect(jsonStateDict(await opt.stateDictAsync())).toEqual(jsonStateDict(opt.stateDict()));
   });
 
-  it('restores hyperparameters in place and state into new kept tensors', () => {
-    const { opt } = trained();
-    const sd = roundTrip(opt.stateDict());
-    sd.paramGroups[0]!.lr = 0.02;
-    const a = param([0, 0]);
-    const b = param([0]);
-    const other = new Adam([{ params: [a] }, { params: [b] }]);
-    const group0 = other.paramGroups[0]!;
-    const s = tidy(() => {
-      other.loadStateDict(sd);
-      return other.state.get(a)!;
+  for (const form of ['tensors', 'JSON'] as const)
+    it(`restores hyperparameters in place and state into kept tensors (${form})`, () => {
+      const { opt } = trained();
+      const sd = opt.stateDict();
+      const given = form === 'JSON' ? jsonStateDict(sd) : sd;
+      given.paramGroups[0]!.lr = 0.02;
+      const a = param([0, 0]);
+      const b = param([0]);
+      const other = new Adam([{ params: [a] }, { params: [b] }]);
+      const group0 = other.paramGroups[0]!;
+      const s = tidy(() => {
+        other.loadStateDict(given);
+        return other.state.get(a)!;
+      });
+      dispose(sd);
+      expect(other.paramGroups[0]).toBe(group0);
+      expect(group0.lr).toBe(0.02);
+      expect(group0.amsgrad).toBe(true);
+      expect(other.paramGroups[1]!.initialLr).toBe(0.5);
+      expect(s.expAvg.isDisposed).toBe(false);
+      expect(values(s.expAvg)).toEqual(values(opt.state.get(opt.paramGroups[0]!.params[0]!)!.expAvg));
+      const back = tidy(() => jsonStateDict(other.stateDict()));
+      const want = tidy(() => jsonStateDict(opt.stateDict()));
+      want.paramGroups[0]!.lr = 0.02;
+      expect(back).toEqual(want);
     });
-    expect(other.paramGroups[0]).toBe(group0);
-    expect(group0.lr).toBe(0.02);
-    expect(group0.amsgrad).toBe(true);
-    expect(other.paramGroups[1]!.initialLr).toBe(0.5);
-    expect(s.expAvg.isDisposed).toBe(false);
-    expect(values(s.expAvg)).toEqual(values(opt.state.get(opt.paramGroups[0]!.params[0]!)!.expAvg));
-    expect(other.stateDict()).toEqual(sd);
-  });
 
-  it('carries NaN, ±Infinity and -0 through JSON bit for bit', () => {
+  it('carries NaN, ±Infinity and -0 bit for bit, as tensors and through the JSON form', () => {
     const p = param([0, 0, 0, 0, 0]);
     const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
     p.grad = grad([NaN, Infinity, -Infinity, -0, 1.5]);
     opt.step();
-    const sd = roundTrip(opt.stateDict());
-    expect(sd.state['0']!.momentumBuffer).toEqual({ shape: [5], dtype: 'float32', data: ['NaN', 'Infinity', '-Infinity', '-0', 1.5] });
-    const q = param([0, 0, 0, 0, 0]);
-    const other = new SGD([q], { lr: 0.1, momentum: 0.9 });
-    other.loadStateDict(sd);
-    const buf = other.state.get(q)!.momentumBuffer!.dataSync();
-    expect(Number.isNaN(buf[0])).toBe(true);
-    expect(buf[1]).toBe(Infinity);
-    expect(buf[2]).toBe(-Infinity);
-    expect(Object.is(buf[3], -0)).toBe(true);
+    const json = jsonStateDict(opt.stateDict());
+    expect(json.state['0']!.momentumBuffer).toEqual({ shape: [5], dtype: 'float32', data: ['NaN', 'Infinity', '-Infinity', '-0', 1.5] });
+    for (const given of [json, opt.stateDict()]) {
+      const q = param([0, 0, 0, 0, 0]);
+      const other = new SGD([q], { lr: 0.1, momentum: 0.9 });
+      other.loadStateDict(given);
+      const buf = other.state.get(q)!.momentumBuffer!.dataSync();
+      expect(Number.isNaN(buf[0])).toBe(true);
+      expect(buf[1]).toBe(Infinity);
+      expect(buf[2]).toBe(-Infinity);
+      expect(Object.is(buf[3], -0)).toBe(true);
+    }
   });
 
   it('validates everything before changing anything', () => {
     const { opt } = trained();
-    const good = roundTrip(opt.stateDict());
+    const good = jsonStateDict(opt.stateDict());
     const a = param([0, 0]);
     const b = param([0]);
     const target = new Adam([{ params: [a] }, { params: [b] }]);
-    const load = (edit: (sd: OptimizerStateDict) => void) => {
-      const sd = roundTrip(good);
+    const load = (edit: (sd: OptimizerStateDict & JsonOptimizerStateDict) => void) => {
+      const sd = JSON.parse(JSON.stringify(good));
       edit(sd);
       return () => target.loadStateDict(sd);
     };
@@ -263,6 +315,18 @@ describe('Optimizer state dict', () => {
     );
     expect(load((sd) => ((sd.state['0']!.expAvg as { data: unknown[] }).data[1] = 'x'))).toThrow(
       "Adam.loadStateDict: state[0].expAvg.data[1] must be a number or one of 'NaN', 'Infinity', '-Infinity', '-0', got \"x\"",
+    );
+    expect(load((sd) => (sd.state['0']!.expAvg = tensor([1, 2, 3])))).toThrow(
+      'Adam.loadStateDict: state[0].expAvg has shape [3], but its parameter has shape [2]',
+    );
+    expect(load((sd) => (sd.state['0']!.expAvg = tensor([1, 2], { dtype: 'int32' })))).toThrow(
+      'Adam.loadStateDict: state[0].expAvg must be a float32 tensor, got int32',
+    );
+    const gone = tensor([1, 2]);
+    gone.dispose();
+    expect(load((sd) => (sd.state['0']!.expAvg = gone))).toThrow('Adam.loadStateDict: state[0].expAvg (shape [2]) has been disposed');
+    expect(load((sd) => (sd.state['0']!.expAvg = [1, 2] as never))).toThrow(
+      'Adam.loadStateDict: state[0].expAvg must be a Tensor (or a serialized tensor {shape, dtype, data}), got [1,2]',
     );
     expect(load((sd) => (sd.state['0']!.momentumBuffer = 1))).toThrow(
       "Adam.loadStateDict: state[0] has unknown key 'momentumBuffer' (Adam state keys: step, expAvg, expAvgSq, maxExpAvgSq)",

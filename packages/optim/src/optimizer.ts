@@ -1,7 +1,8 @@
 /**
  * The optimizer base: parameter groups with defaults, lazily created per-parameter state, `step`, `zeroGrad`,
- * `addParamGroup` and a JSON-serialisable `stateDict` / `loadStateDict` that reference parameters by position,
- * as PyTorch's `torch.optim.Optimizer` does.
+ * `addParamGroup` and `stateDict` / `loadStateDict` that reference parameters by position, as PyTorch's
+ * `torch.optim.Optimizer` does. A state dict holds the state tensors as Tensors (`save` from @nn/layers stores
+ * them as raw bytes) and everything else as JSON-like data.
  *
  * Memory: parameters and state are updated in place (`assign`), computed on detached views so no gradient graph
  * records the update; each parameter's temporaries are freed by a `tidy`, and state tensors are `keep`-ed, so
@@ -11,7 +12,7 @@ import { Tensor, keep, tensor, tidy, zerosLike } from '@nn/tensor';
 import { checkHyper, copyValue, fmt, type HyperSpec } from './hyper.js';
 import {
   decodeTensor,
-  encodeValues,
+  type JsonOptimizerStateDict,
   type OptimizerStateDict,
   type SerializedParamGroup,
   type SerializedParamState,
@@ -104,9 +105,11 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
   protected abstract update(param: Tensor, grad: Tensor, state: S, group: ParamGroup<H>): Tensor;
 
   /**
-   * Updates every parameter that has a gradient, reading each group's hyperparameters now. Parameters whose
-   * `grad` is null are skipped (their state does not advance). `closure`, if given, is called first (to
-   * recompute the loss) and its result returned.
+   * Updates every parameter that has a gradient, reading each group's hyperparameters now. They are checked
+   * first, as the constructor checks them, since a scheduler or user may have written into `paramGroups`
+   * (`AdamW.step: paramGroups[0].lr must be a non-negative number, got NaN`); nothing is updated if one is bad.
+   * Parameters whose `grad` is null are skipped (their state does not advance). `closure`, if given, is called
+   * first (to recompute the loss) and its result returned.
    */
   step(): undefined;
   step<T>(closure: () => T): T;
@@ -117,6 +120,7 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
       if (typeof closure !== 'function') throw new Error(`${op}: closure must be a function, got ${fmt(closure)}`);
       loss = closure();
     }
+    for (const [gi, group] of this.paramGroups.entries()) this.#checkGroup(op, `paramGroups[${gi}].`, group);
     for (const [gi, group] of this.paramGroups.entries()) {
       for (const [pi, p] of group.params.entries()) {
         const grad = p.grad;
@@ -208,28 +212,23 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
   }
 
   /**
-   * The optimizer's state as plain JSON data: `paramGroups` (hyperparameters, and `params` as positions counted
-   * across groups) and `state` keyed by those positions. Reads tensors synchronously (CPU); use
-   * `stateDictAsync` for parameters on WebGPU.
+   * The optimizer's state: `paramGroups` (hyperparameters, and `params` as positions counted across groups) and
+   * `state` keyed by those positions, each entry holding step counts as numbers and moments/buffers as
+   * Tensors. The tensors are detached snapshots sharing storage with the state (no copy; the optimizer updates
+   * its state by `assign`, which swaps storage, so they keep this moment's values) on the state's device: dispose
+   * them (`dispose(sd)`), or call `stateDict()` inside a `tidy`. `save(opt.stateDict())` stores them as raw
+   * float32 bytes.
    */
   stateDict(): OptimizerStateDict {
-    const { dict, pending } = this.#collect();
-    for (const [, key, t] of pending)
-      if (t.device !== 'cpu')
-        throw new Error(`${this.#config.name}.stateDict: state '${key}' is on ${t.device}; use \`await stateDictAsync()\``);
-    for (const [target, key, t] of pending) target[key] = serialized(t, t.dataSync());
-    return dict;
+    return this.#collect();
   }
 
-  /** `stateDict`, reading state tensors asynchronously so it works on every backend. */
+  /** @deprecated `stateDict()` now works on every device; this resolves to the same dict. */
   async stateDictAsync(): Promise<OptimizerStateDict> {
-    const { dict, pending } = this.#collect();
-    const values = await Promise.all(pending.map(([, , t]) => t.data()));
-    for (const [i, [target, key, t]] of pending.entries()) target[key] = serialized(t, values[i]!);
-    return dict;
+    return this.#collect();
   }
 
-  #collect(): { dict: OptimizerStateDict; pending: [SerializedParamState, string, Tensor][] } {
+  #collect(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const out: Record<string, unknown> = {};
@@ -241,29 +240,31 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
       return out as SerializedParamGroup;
     });
     const state: Record<string, SerializedParamState> = {};
-    const pending: [SerializedParamState, string, Tensor][] = [];
     for (const [p, s] of this.state) {
       const i = index.get(p);
       if (i === undefined) continue;
       const entry: SerializedParamState = {};
       let empty = true; // e.g. SGD without momentum: written as no state at all
       for (const [k, v] of Object.entries(s)) {
-        if (v instanceof Tensor) pending.push([entry, k, v]);
+        if (v instanceof Tensor) entry[k] = v.detach();
         else if (typeof v === 'number') entry[k] = v;
         else continue;
         empty = false;
       }
       if (!empty) state[i] = entry;
     }
-    return { dict: { state, paramGroups }, pending };
+    return { state, paramGroups };
   }
 
   /**
-   * Restores a `stateDict()` (possibly through JSON): hyperparameters of every group and the state of every
-   * parameter, matched by position. Everything is validated before anything changes: group count and sizes,
-   * state keys, tensor shapes (which must equal their parameter's) and values.
+   * Restores a `stateDict()` (for instance from `load(bytes)`): hyperparameters of every group and the state of
+   * every parameter, matched by position. State tensors may be Tensors (float32, on the CPU or the parameter's
+   * device; the optimizer shares their storage, safe since it updates by `assign`, so disposing the dict
+   * afterwards is fine) or, as in earlier versions' JSON state dicts, `{shape, dtype, data}`. Everything is
+   * validated before anything changes: group count and sizes, state keys, tensor shapes (which must equal their
+   * parameter's) and values.
    */
-  loadStateDict(stateDict: OptimizerStateDict): void {
+  loadStateDict(stateDict: OptimizerStateDict | JsonOptimizerStateDict): void {
     const { name, state: stateSpec } = this.#config;
     const op = `${name}.loadStateDict`;
     if (!isPlainObject(stateDict) || !isPlainObject(stateDict.state) || !Array.isArray(stateDict.paramGroups))
@@ -294,13 +295,13 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
       groups.push(group);
     }
 
-    const loaded = new Map<Tensor, [string, Float32Array | number][]>();
+    const loaded = new Map<Tensor, [string, Tensor | Float32Array | number][]>();
     for (const [id, entry] of Object.entries(stateDict.state as Record<string, unknown>)) {
       const where = `state[${id}]`;
       const p = byId.get(id);
       if (p === undefined) throw new Error(`${op}: ${where} refers to no parameter of paramGroups`);
       if (!isPlainObject(entry)) throw new Error(`${op}: ${where} must be an object, got ${fmt(entry)}`);
-      const values: [string, Float32Array | number][] = [];
+      const values: [string, Tensor | Float32Array | number][] = [];
       for (const [k, v] of Object.entries(entry)) {
         const kind = stateSpec[k];
         if (kind === undefined)
@@ -308,7 +309,7 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
         if (kind === 'number') {
           if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${op}: ${where}.${k} must be a finite number, got ${fmt(v)}`);
           values.push([k, v]);
-        } else values.push([k, decodeTensor(op, `${where}.${k}`, v, p.shape)]);
+        } else values.push([k, decodeTensor(op, `${where}.${k}`, v, p)]);
       }
       if (values.length === 0) continue; // an empty entry is the same as no state yet
       for (const [k, kind] of Object.entries(stateSpec))
@@ -323,12 +324,17 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
       Object.assign(target, groups[gi]);
     }
     this.dispose();
-    for (const [p, values] of loaded) {
-      const s: ParamState = {};
-      for (const [k, v] of values)
-        s[k] = typeof v === 'number' ? v : keep(tensor(v, { shape: p.shape, device: p.device }));
-      this.state.set(p, s as S);
-    }
+    tidy(() => {
+      for (const [p, values] of loaded) {
+        const s: ParamState = {};
+        for (const [k, v] of values)
+          s[k] =
+            typeof v === 'number' ? v
+            : v instanceof Tensor ? keep(v.to(p.device).detach())
+            : keep(tensor(v, { shape: p.shape, device: p.device }));
+        this.state.set(p, s as S);
+      }
+    });
   }
 
   /** Frees every state tensor and forgets all state (the parameters are untouched). */
@@ -336,10 +342,6 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
     this.state.clear();
   }
-}
-
-function serialized(t: Tensor, values: ArrayLike<number>): { shape: number[]; dtype: 'float32'; data: ReturnType<typeof encodeValues> } {
-  return { shape: [...t.shape], dtype: 'float32', data: encodeValues(values) };
 }
 
 /** Normalises the `params` argument: a list of tensors becomes one group. */

@@ -1,22 +1,25 @@
 /**
- * The JSON form of an optimizer's state. Tensors become `{shape, dtype, data}` with every float32 element as a
- * JSON number (a float32 converts to a double exactly and JSON prints doubles so they parse back to the same
- * bits), except the values JSON cannot carry: NaN, ±Infinity and -0 are written as the strings 'NaN',
- * 'Infinity', '-Infinity' and '-0'. A stringify/parse round trip therefore restores the state bit for bit.
+ * The form of an optimizer's state dict, and the checks `loadStateDict` applies to each state tensor.
+ *
+ * `stateDict()` holds state tensors as Tensors (JSON-like data only for scalars and hyperparameters), so
+ * `save(opt.stateDict())` from @nn/layers stores them as raw float32 bytes. `loadStateDict` also accepts the
+ * earlier, documented JSON form, in which each tensor is `{shape, dtype: 'float32', data}` with every element a
+ * JSON number, except NaN, ±Infinity and -0, written as the strings 'NaN', 'Infinity', '-Infinity' and '-0'.
  */
-import { fmtShape, shapesEqual, sizeOf } from '@nn/tensor';
+import { fmtShape, shapesEqual, sizeOf, Tensor } from '@nn/tensor';
 import { fmt } from './hyper.js';
 
 export type EncodedNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
 
+/** A state tensor in the earlier JSON form of state dicts (still accepted by `loadStateDict`). */
 export interface SerializedTensor {
   shape: number[];
   dtype: 'float32';
   data: EncodedNumber[];
 }
 
-/** One parameter's state: scalars (step counts, NAdam's mu product) as numbers, tensors serialized. */
-export type SerializedParamState = Record<string, number | SerializedTensor>;
+/** One parameter's state: scalars (step counts) as numbers, moments and buffers as Tensors. */
+export type SerializedParamState = Record<string, number | Tensor>;
 
 /** A parameter group: its hyperparameters (and any extra keys) plus `params`, the positions of its parameters. */
 export type SerializedParamGroup = { params: number[] } & Record<string, unknown>;
@@ -24,6 +27,12 @@ export type SerializedParamGroup = { params: number[] } & Record<string, unknown
 export interface OptimizerStateDict {
   /** Keyed by parameter position, counted across groups in order (as PyTorch does). */
   state: Record<string, SerializedParamState>;
+  paramGroups: SerializedParamGroup[];
+}
+
+/** The earlier JSON form of `OptimizerStateDict`, with each tensor as a `SerializedTensor`. */
+export interface JsonOptimizerStateDict {
+  state: Record<string, Record<string, number | SerializedTensor>>;
   paramGroups: SerializedParamGroup[];
 }
 
@@ -51,12 +60,23 @@ export function decodeValue(v: unknown): number | undefined {
 }
 
 /**
- * Validates a serialized tensor against the parameter it belongs to and returns its elements.
+ * Validates a state tensor against the parameter it belongs to: a live float32 Tensor of the parameter's shape,
+ * on the CPU or the parameter's device (returned as is), or a `SerializedTensor` (decoded to its elements).
  * `where` names it in errors (`state[3].expAvg`).
  */
-export function decodeTensor(op: string, where: string, value: unknown, shape: readonly number[]): Float32Array {
+export function decodeTensor(op: string, where: string, value: unknown, param: Tensor): Tensor | Float32Array {
+  const shape = param.shape;
+  if (value instanceof Tensor) {
+    if (value.isDisposed) throw new Error(`${op}: ${where} (shape ${fmtShape(value.shape)}) has been disposed`);
+    if (!shapesEqual(value.shape, shape))
+      throw new Error(`${op}: ${where} has shape ${fmtShape(value.shape)}, but its parameter has shape ${fmtShape(shape)}`);
+    if (value.dtype !== 'float32') throw new Error(`${op}: ${where} must be a float32 tensor, got ${value.dtype}`);
+    if (value.device !== 'cpu' && value.device !== param.device)
+      throw new Error(`${op}: ${where} is on ${value.device} but its parameter is on ${param.device}; move it first (await t.toAsync('${param.device}'))`);
+    return value;
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new Error(`${op}: ${where} must be a serialized tensor {shape, dtype, data}, got ${fmt(value)}`);
+    throw new Error(`${op}: ${where} must be a Tensor (or a serialized tensor {shape, dtype, data}), got ${fmt(value)}`);
   const t = value as Partial<SerializedTensor>;
   if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0))
     throw new Error(`${op}: ${where}.shape must be an array of non-negative integers, got ${fmt(t.shape)}`);

@@ -1,12 +1,13 @@
 /**
  * Test helpers shared by the optimizer tests (not part of the package build): replaying PyTorch's golden
- * trajectories (scripts/golden.py), bit-exact resume through a JSON state dict, and memory checks.
+ * trajectories (scripts/golden.py), bit-exact resume through a state dict, and memory checks.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Tensor, memory, tensor, tidy } from '@nn/tensor';
+import { Tensor, dispose, memory, tensor, tidy } from '@nn/tensor';
 import { expectClose, type Tolerance } from '@nn/testing';
 import type { Optimizer } from '../optimizer.js';
+import { jsonStateDict } from './state-dicts.js';
 
 export interface GoldenStep {
   grads: (number[] | null)[];
@@ -98,7 +99,7 @@ function release(params: Tensor[], opt: AnyOptimizer): void {
 
 /**
  * The standard tests of one optimizer class: every golden case of `file` replayed against PyTorch, a resume
- * from a JSON round trip of `stateDict()` bit-identical to an uninterrupted run, flat memory, and a step
+ * from `stateDict()` (and from its earlier JSON form) bit-identical to an uninterrupted run, flat memory, and a step
  * wrapped in `tidy`.
  */
 export function describeOptimizer(file: string, Ctor: OptimizerClass): void {
@@ -116,17 +117,20 @@ export function describeOptimizer(file: string, Ctor: OptimizerClass): void {
 
   describe(`${Ctor.name} state dict`, () => {
     for (const c of cases) {
-      it(`resumes bit for bit from JSON: ${c.name}`, () => {
+      for (const form of ['tensors', 'JSON'] as const)
+      it(`resumes bit for bit from stateDict() (${form}): ${c.name}`, () => {
         const split = 3;
         const params = makeParams(c);
         const opt = makeOptimizer(Ctor, c, params);
         replay(c, params, opt, 0, split);
-        const saved = JSON.parse(JSON.stringify(opt.stateDict()));
+        const sd = opt.stateDict();
+        const saved = jsonStateDict(sd);
         const resumedParams = makeParams(c, snapshot(params));
         // Constructed with the case's initial options: loadStateDict must restore the hyperparameters changed since.
         const resumed = makeOptimizer(Ctor, c, resumedParams);
-        resumed.loadStateDict(saved);
-        expect(JSON.parse(JSON.stringify(resumed.stateDict()))).toEqual(saved);
+        resumed.loadStateDict(form === 'tensors' ? sd : saved);
+        dispose(sd);
+        expect(tidy(() => jsonStateDict(resumed.stateDict()))).toEqual(saved);
         for (let t = split; t < c.steps.length; t++) {
           const step = c.steps[t]!;
           for (const o of [opt, resumed]) applySets(o, step);
