@@ -8,3 +8,4 @@ export { backward, zeroGrad, type BackwardOptions } from './backward.js';
 export { grad, valueAndGrad, type Argnums, type GradOptions } from './functional.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './mode.js';
 export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { registerHook, type TensorHook, type RemovableHandle } from './hooks.js';

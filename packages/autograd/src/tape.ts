@@ -5,6 +5,7 @@
  */
 import { add, fmtShape, shapesEqual, tidy, type Tensor } from '@nn/tensor';
 import { isReleased, nodeOf, release, type Node } from './graph.js';
+import { hasHooks, runHooks } from './hooks.js';
 import { enableGrad, noGrad } from './mode.js';
 import { NON_DIFFERENTIABLE, RULES } from './rules/index.js';
 
@@ -58,10 +59,21 @@ export function reversePass(roots: readonly Tensor[], seeds: readonly Tensor[], 
     const executed: Tensor[] = [];
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
+      let dy = grads.get(t);
+      if (!dy) continue;
+      // Every use of t comes before it in this order, so dy is complete: its hooks may replace it.
+      if (hasHooks(t)) {
+        const hooked = runHooks(op, t, dy, createGraph);
+        if (hooked !== dy) {
+          grads.set(t, hooked);
+          hold(hooked);
+          unhold(dy);
+          dy = hooked;
+        }
+      }
       const node = isTerminal(t) ? undefined : (nodeOf(t) as Node | undefined);
-      const dy = grads.get(t);
-      // A leaf that is not a target (functional mode) collects nothing.
-      if (!node || !dy) continue;
+      // A leaf keeps its gradient in `grads` (collected below); one that is not a target (functional mode) gets none.
+      if (!node) continue;
       grads.delete(t);
       executed.push(t);
       const needs = node.inputs.map((x) => x.requiresGrad && needed.has(x));

@@ -2,7 +2,9 @@
 export type { DType, TypedArray } from './dtype.js';
 export type { Backend, DataId, Device, KernelFunc, KernelArgs, MultiKernelFunc, TensorInfo } from './backend.js';
 export { Tensor, type NestedArray } from './tensor.js';
-export { TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions, type BackwardOptions } from './tensor-methods.js';
+export {
+  TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions, type BackwardOptions, type TensorHook, type RemovableHandle,
+} from './tensor-methods.js';
 export * from './kernels.js';
 export { describeValue, isPlainObject, checkOptions } from './validate.js';
 export * from './ops/index.js';

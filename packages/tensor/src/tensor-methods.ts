@@ -82,7 +82,21 @@ declare module './tensor.js' {
     oneHot(numClasses?: number): Tensor;
     /** Reverse-mode gradient of this tensor into every leaf's `.grad`; installed by `@nn/autograd`. */
     backward(gradOutput?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void;
+    /**
+     * Calls `fn` with this tensor's gradient during backward; `fn` may return a replacement. Installed by
+     * `@nn/autograd` (see its `registerHook`).
+     */
+    registerHook(fn: TensorHook): RemovableHandle;
   }
+}
+
+/** A gradient hook: called with the gradient, returns a replacement of the same shape or nothing. */
+export type TensorHook = (grad: Tensor) => Tensor | null | undefined | void;
+
+/** What registering a hook returns: `remove()` unregisters it (also on `using` scope exit). */
+export interface RemovableHandle {
+  remove(): void;
+  [Symbol.dispose](): void;
 }
 
 export interface BackwardOptions {
@@ -117,6 +131,9 @@ for (const name of VARIADIC_METHODS) {
 }
 proto.backward = function () {
   throw new Error("backward: import '@nn/autograd' to compute gradients");
+};
+proto.registerHook = function () {
+  throw new Error("registerHook: import '@nn/autograd' to use gradient hooks");
 };
 proto.where = function (this: Tensor, cond: Tensor, other: TensorLike) {
   return ops.where(cond, this, other);
