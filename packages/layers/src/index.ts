@@ -1,5 +1,5 @@
 /**
- * @nn/layers: modules, losses and safetensors I/O with PyTorch's names, defaults, numerics and state-dict keys.
+ * @nn/layers: modules, losses, safetensors I/O and save/load (the `torch.save` of a training loop) with PyTorch's names, defaults, numerics and state-dict keys.
  */
 export {
   Module, type AnyModule, type StateDict, type StateDictOptions, type LoadStateDictOptions, type LoadStateDictResult,
@@ -46,6 +46,8 @@ export {
 } from './safetensors/load.js';
 export type { SafetensorsDType } from './safetensors/dtypes.js';
 
+export { save, saveAsync } from './save/save.js';
+export { load, type LoadOptions } from './save/load.js';
 export { RNNBase, type RNNOptions, type RNNWeights } from './rnn/rnn-base.js';
 export { LSTM } from './rnn/lstm.js';
 export { GRU } from './rnn/gru.js';
