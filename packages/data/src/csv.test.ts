@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dispose } from '@nn/tensor';
+import { dispose, memory } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, readCsvFile } from './csv.js';
 
@@ -89,5 +89,14 @@ describe('parseCsv', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('parseCsv leaks nothing on a bad label column (fuzzing regression)', () => {
+  it('an invalid label throws before any tensor exists', () => {
+    const before = memory().numTensors;
+    expect(() => parseCsv('a,label\n1,2\n3,\n', { label: 'label' })).toThrow(/line 3, column 2 \("label"\): empty label/);
+    expect(() => parseCsv('a,label\n1,2\n3,1.5\n', { label: 'label' })).toThrow(/not an int32 integer/);
+    expect(memory().numTensors).toBe(before);
   });
 });

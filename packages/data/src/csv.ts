@@ -112,11 +112,16 @@ function csvTable(op: string, text: string, opts: CsvOptions | undefined): CsvTa
       data[i * featureAt.length + j] = numberAt(op, r, c, names, dtype);
     });
   });
-  const table: CsvTable = {
-    columns: featureAt.map((c) => names[c]!),
-    data: fromValues('parseCsv', data, [rows.length, featureAt.length], dtype, { device: o.device }),
-  };
-  if (labelAt !== undefined) Object.assign(table, labelColumn(op, rows, labelAt, names, o.labelDtype ?? 'int32', o.device));
+  // The labels first: an invalid label column then throws before any tensor exists (nothing leaks).
+  const labels = labelAt === undefined ? undefined : labelColumn(op, rows, labelAt, names, o.labelDtype ?? 'int32', o.device);
+  let table: CsvTable;
+  try {
+    table = { columns: featureAt.map((c) => names[c]!), data: fromValues('parseCsv', data, [rows.length, featureAt.length], dtype, { device: o.device }) };
+  } catch (e) {
+    labels?.labels?.dispose();
+    throw e;
+  }
+  if (labels) Object.assign(table, labels);
   return table;
 }
 

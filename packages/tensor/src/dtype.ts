@@ -24,13 +24,25 @@ export function makeArray(dtype: DType, size: number): TypedArray {
   }
 }
 
-/** Copies `values` into a new array of `dtype`, rounding toward zero into int32 and mapping non-zero to 1 for bool. */
-export function convertArray(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
+/**
+ * Copies `values` into a new array of `dtype`, rounding toward zero into int32 (a value that is not finite or
+ * leaves int32 is an error naming `op`, as PyTorch refuses it: never a silent wrap-around) and mapping non-zero
+ * to 1 for bool.
+ */
+export function convertArray(values: ArrayLike<number | boolean>, dtype: DType, op = 'tensor'): TypedArray {
   const out = makeArray(dtype, values.length);
   if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = Math.trunc(Number(values[i]));
+  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = toInt32(op, Number(values[i]), i);
   else for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
   return out;
+}
+
+/** `v` rounded toward zero as an int32; an error naming `op` (and the element `at`) when it is NaN, ±inf or out of range. */
+export function toInt32(op: string, v: number, at?: number): number {
+  const t = Math.trunc(v);
+  if (!(t >= -2147483648 && t <= 2147483647))
+    throw new Error(`${op}: ${v}${at === undefined ? '' : ` (element ${at})`} cannot be converted to int32 without overflow (int32 holds integers in [-2^31, 2^31))`);
+  return t;
 }
 
 export function bytesPerElement(dtype: DType): number {

@@ -22,8 +22,11 @@ export function huberLoss(input: Tensor, target: Tensor, opts?: HuberLossOptions
   return tidy(() => {
     const d = sub(x, y);
     const z = abs(d);
-    const quadratic = mul(square(d), 0.5);
+    const small = lt(z, delta);
+    // The quadratic branch sees d only where it is selected: at |d| = ∞ its gradient is then 0·0, not ∞·0 = NaN,
+    // and the loss's gradient there is ±delta, as PyTorch's.
+    const quadratic = mul(square(where(small, d, 0)), 0.5);
     const linear = mul(sub(z, 0.5 * delta), delta);
-    return reduce(where(lt(z, delta), quadratic, linear), reduction);
+    return reduce(where(small, quadratic, linear), reduction);
   });
 }

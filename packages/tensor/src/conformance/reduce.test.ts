@@ -38,9 +38,10 @@ describeBackends('reduction kernels', (device) => {
     expect(await vals(sum(x, [-1, 0]))).toEqual([21]);
     expect(await vals(x.sum(null, true))).toEqual([21]);
     expect(x.sum(null, true).shape).toEqual([1, 1]);
-    const same = sum(x, []);
-    expect(same.shape).toEqual([2, 3]);
-    expect(await vals(same)).toEqual([1, 5, 3, 4, 2, 6]);
+    // An empty dim list reduces every dim, as torch.sum(x, dim=[]).
+    const all2 = sum(x, []);
+    expect(all2.shape).toEqual([]);
+    expect(await vals(all2)).toEqual([21]);
   });
 
   itKernel(device, ['Sum', 'Max', 'Min'], 'every dim subset of a 4-d tensor matches a naive reference', async () => {

@@ -1,5 +1,6 @@
 import type { Device } from '../backend.js';
-import { assertDType, convertArray, makeArray, type DType, type TypedArray } from '../dtype.js';
+import { convertArray, makeArray, toInt32, type DType, type TypedArray } from '../dtype.js';
+import { checkOpts, checkShape, checkSize } from './create-args.js';
 import { engine } from '../engine.js';
 import { fmtShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -26,26 +27,13 @@ export function fromValues(op: string, values: TypedArray, shape: readonly numbe
   return t;
 }
 
-function checkShape(op: string, shape: unknown): number[] {
-  const s = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))
-    throw new Error(`${op}: shape must be a non-negative integer or an array of them, got ${JSON.stringify(shape)}`);
-  return s.slice();
-}
-
-function checkOpts(op: string, opts: CreateOptions | undefined): CreateOptions {
-  if (opts === undefined) return {};
-  if (typeof opts !== 'object' || opts === null) throw new Error(`${op}: options must be an object, got ${describe(opts)}`);
-  if (opts.dtype !== undefined) assertDType(op, 'dtype', opts.dtype);
-  return opts;
-}
 
 /**
  * A tensor from a number, a boolean, nested arrays or a typed array. Plain JavaScript numbers give float32
  * (JavaScript cannot tell `1` from `1.0`); booleans give bool; an Int32Array gives int32; pass `dtype` to choose.
  */
 export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
-  checkOpts('tensor', opts);
+  checkOpts('tensor', opts, ['shape']);
   let flat: ArrayLike<number | boolean>;
   let inferred: number[];
   let dtype: DType | undefined = opts.dtype;
@@ -65,7 +53,8 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
     if (sizeOf(shape) !== flat.length)
       throw new Error(`tensor: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, but data has ${flat.length}`);
   }
-  return fromValues('tensor', convertArray(flat, dtype), shape, dtype, opts);
+  checkSize('tensor', shape);
+  return fromValues('tensor', convertArray(flat, dtype, 'tensor'), shape, dtype, opts);
 }
 
 function inferShape(data: TensorData, out: (number | boolean)[]): number[] {
@@ -100,7 +89,7 @@ function filled(op: string, shape: number | readonly number[], value: number | b
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`${op}: value must be a number or boolean, got ${describe(value)}`);
   const dtype = o.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const arr = makeArray(dtype, sizeOf(s));
-  arr.fill(dtype === 'int32' ? Math.trunc(Number(value)) : Number(value));
+  arr.fill(dtype === 'int32' ? toInt32(op, Number(value)) : Number(value));
   return fromValues(op, arr, s, dtype, o);
 }
 
@@ -148,9 +137,10 @@ export function arange(start: number, end?: number, step: number | CreateOptions
   if (step === 0) throw new Error('arange: step must be non-zero');
   if ((end - start) / step < 0) throw new Error(`arange: upper bound and step are inconsistent: start ${start}, end ${end}, step ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
+  checkSize('arange', [n]);
   const dtype = o.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
   const arr = makeArray(dtype, n);
-  for (let i = 0; i < n; i++) arr[i] = start + i * step;
+  for (let i = 0; i < n; i++) arr[i] = dtype === 'int32' ? toInt32('arange', start + i * step) : start + i * step;
   return fromValues('arange', arr, [n], dtype, o);
 }
 
@@ -158,6 +148,7 @@ export function arange(start: number, end?: number, step: number | CreateOptions
 export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
   const o = checkOpts('linspace', opts);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkSize('linspace', [steps]);
   const dtype = o.dtype ?? 'float32';
   const arr = makeArray(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -176,6 +167,7 @@ export function eye(n: number, m: number | CreateOptions = n, opts?: CreateOptio
   const o = checkOpts('eye', opts);
   for (const [k, v] of Object.entries({ n, m }))
     if (!Number.isInteger(v) || v < 0) throw new Error(`eye: ${k} must be a non-negative integer, got ${v}`);
+  checkSize('eye', [n, m]);
   const dtype = o.dtype ?? 'float32';
   const arr = makeArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) arr[i * m + i] = 1;

@@ -1,18 +1,23 @@
-import { makeArray } from '../dtype.js';
+import { makeArray, toInt32 } from '../dtype.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkOpts, checkShape } from './create-args.js';
 import { fromValues, type CreateOptions } from './creation.js';
 
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-function checkShape(op: string, shape: unknown): number[] {
-  const s = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))
-    throw new Error(`${op}: shape must be a non-negative integer or an array of them, got ${JSON.stringify(shape)}`);
-  return s.slice();
+/**
+ * Validated random-op options: known keys only, and a dtype among `dtypes` (the first is the default), so
+ * `randn(shape, {dtype: 'int32'})` is an error rather than a float32 tensor.
+ */
+function randomOpts(op: string, opts: RandomOptions, dtypes: readonly ('float32' | 'int32')[]): RandomOptions {
+  checkOpts(op, opts, ['generator']);
+  if (opts.dtype !== undefined && !dtypes.includes(opts.dtype as 'float32'))
+    throw new Error(`${op}: dtype must be ${dtypes.join(' or ')}, got ${opts.dtype}${op === 'randn' || op === 'rand' ? ' (randint draws integers)' : ''}`);
+  return opts;
 }
 
 function gen(op: string, opts: RandomOptions): Generator {
@@ -45,12 +50,14 @@ export function normalValues(g: Generator, n: number): Float32Array {
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
+  randomOpts('rand', opts, ['float32']);
   const s = checkShape('rand', shape);
   return fromValues('rand', uniformValues(gen('rand', opts), sizeOf(s)), s, 'float32', opts);
 }
 
 /** Standard normal samples. */
 export function randn(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
+  randomOpts('randn', opts, ['float32']);
   const s = checkShape('randn', shape);
   return fromValues('randn', normalValues(gen('randn', opts), sizeOf(s)), s, 'float32', opts);
 }
@@ -59,6 +66,8 @@ export function randn(shape: number | readonly number[], opts: RandomOptions = {
 export function randint(low: number, high: number, shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new Error(`randint: low and high must be integers, got ${low} and ${high}`);
   if (high <= low) throw new Error(`randint: high must be greater than low, got low ${low}, high ${high}`);
+  randomOpts('randint', opts, ['int32', 'float32']);
+  for (const [k, v] of Object.entries({ low, high: high - 1 })) toInt32(`randint: ${k}`, v);
   const s = checkShape('randint', shape);
   const n = sizeOf(s);
   const w = gen('randint', opts).nextWords(n);
@@ -72,6 +81,8 @@ export function randint(low: number, high: number, shape: number | readonly numb
 /** A random permutation of 0..n-1 (int32), by Fisher–Yates driven by the generator. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
+  randomOpts('randperm', opts, ['int32']);
+  checkShape('randperm', [n]);
   return fromValues('randperm', permutation(gen('randperm', opts), n), [n], 'int32', opts);
 }
 

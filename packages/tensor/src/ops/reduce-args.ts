@@ -10,7 +10,9 @@ import { describe } from './util.js';
 export function reductionDims(op: string, x: Tensor, dim: unknown): number[] {
   if (dim !== undefined && dim !== null && typeof dim !== 'number' && !Array.isArray(dim))
     throw new Error(`${op}: dim must be an integer, an array of integers or null, got ${describe(dim)}`);
-  const dims = normalizeDims(op, dim as number | number[] | null | undefined, x.rank);
+  // An empty list reduces every dim, as torch.sum(x, dim=[]) does (not none).
+  const all = Array.isArray(dim) && dim.length === 0;
+  const dims = normalizeDims(op, all ? null : (dim as number | number[] | null | undefined), x.rank);
   return x.rank === 0 ? [] : dims;
 }
 

@@ -58,9 +58,17 @@ function varFn(x: Tensor, dim?: Dims, keepdim?: boolean | VarOptions, opts?: Var
 
 export { varFn as var };
 
-/** Standard deviation: √var with the same arguments (correction = 1 by default). */
+/**
+ * Standard deviation: √var with the same arguments (correction = 1 by default). Where the deviation is 0 its
+ * gradient is 0, as PyTorch's std backward masks it (√'s own gradient there is ∞·0 = NaN).
+ */
 export function std(x: Tensor, dim?: Dims, keepdim?: boolean | VarOptions, opts?: VarOptions): Tensor {
-  return engine.tidy(() => sqrt(variance('std', x, dim, keepdim, opts)));
+  return engine.tidy(() => {
+    const v = variance('std', x, dim, keepdim, opts);
+    const zero = eq(v, 0);
+    // √ of 1 where v is 0, so the masked branch's gradient is finite (0·finite), then 0 selected there.
+    return where(zero, 0, sqrt(where(zero, 1, v)));
+  });
 }
 
 /**
@@ -73,7 +81,8 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = reductionDims('logsumexp', t, dim);
   const kd = keepdimArg('logsumexp', keepdim);
   const outShape = reducedShape(t.shape, dims, kd);
-  if (reducedCount(t, dims) === 0) return full(outShape, -Infinity, { device: t.device });
+  // Empty: −inf, still connected to x (the sum of nothing is 0, so its gradient is x's empty zeros), as PyTorch.
+  if (reducedCount(t, dims) === 0) return engine.tidy(() => sub(sum(castTo(t, 'float32'), dims, kd), Infinity));
   return engine.tidy(() => {
     const xf = castTo(t, 'float32');
     const m0 = max(xf, dims, true).detach();

@@ -51,6 +51,8 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
     let y = t;
     if (lo !== null) y = limit(y, lo, lt);
     if (hi !== null) y = limit(y, hi, gt);
+    // NaN in x stays NaN but passes no gradient, as PyTorch's clamp backward (min <= x <= max is false for NaN).
+    if (t.dtype === 'float32' && t.requiresGrad) y = where(ne(t, t), t.detach(), y);
     return y;
   });
 }

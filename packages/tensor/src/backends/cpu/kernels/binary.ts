@@ -38,12 +38,28 @@ export function powC(a: number, b: number): number {
   return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b);
 }
 
-/** Integer power with int32 wraparound; negative exponents give 1/a truncated (0 unless a is ±1), as PyTorch. */
+/** Integer power; negative exponents give 1/a truncated (0 unless a is ±1), as PyTorch. */
 function powInt(a: number, b: number): number {
   if (b < 0) return a === 1 ? 1 : a === -1 ? (b & 1 ? -1 : 1) : 0;
-  let r = 1;
-  for (let base = a; b > 0; b >>>= 1, base = Math.imul(base, base)) if (b & 1) r = Math.imul(r, base);
-  return r;
+  // Exact while the result fits int32 (|result| < 2^31 < 2^53); beyond, intChecked reports the overflow.
+  return Math.pow(a, b);
+}
+
+/**
+ * The int32 form of an arithmetic op, checked: the exact result (float64 holds every sum and difference of two
+ * int32 exactly, and every product or power that fits int32) must fit int32; an overflow is an error naming the
+ * op and the operands, never a silent wrap-around (PyTorch wraps; @nn refuses silently wrong numbers).
+ */
+/** The int32 ops whose results can leave int32 (Div has no int32 op: div promotes to float32). */
+const CHECKED = new Set(['Add', 'Sub', 'Mul', 'Pow']);
+
+function intChecked(name: string, f: Scalar2): Scalar2 {
+  return (x, y) => {
+    const r = f(x, y);
+    if (r > 2147483647 || r < -2147483648)
+      throw new Error(`${name.toLowerCase()}: int32 overflow: ${x} and ${y} give ${r}, outside [-2^31, 2^31); cast to float32 first`);
+    return r;
+  };
 }
 
 interface BinaryDef {
@@ -76,7 +92,7 @@ const ARITH: Record<(typeof BINARY_KERNELS)[number], BinaryDef> = {
   },
   Mul: {
     scalar: (x, y) => x * y,
-    int: Math.imul,
+    int: (x, y) => x * y,
     bool: (x, y) => x & y,
     f32: {
       vv: (a, ia, b, ib, o, oo, n) => { for (let j = 0; j < n; j++) o[oo + j] = a[ia + j]! * b[ib + j]!; },
@@ -250,7 +266,8 @@ for (const [name, def] of Object.entries(ARITH)) {
     const av = backend.values(a!);
     const bv = backend.values(b!);
     if (dtype === 'float32') f32Rows(def.f32, def.f32, wasm, wasmRows, av as Float32Array, a!.shape, bv as Float32Array, b!.shape, out as Float32Array, shape);
-    else genericRows((dtype === 'int32' ? def.int : def.bool) ?? def.scalar, av, a!.shape, bv, b!.shape, out, shape);
+    else if (dtype === 'int32') genericRows(CHECKED.has(name) ? intChecked(name, def.int ?? def.scalar) : (def.int ?? def.scalar), av, a!.shape, bv, b!.shape, out, shape);
+    else genericRows(def.bool ?? def.scalar, av, a!.shape, bv, b!.shape, out, shape);
     return backend.make(out, shape, dtype);
   });
 }

@@ -58,7 +58,8 @@ interface ReduceAttrs {
 }
 
 /**
- * Sum, accumulated in float64 and rounded once on store; int32 and bool inputs give int32 (wrapping). Float32
+ * Sum, accumulated in float64 and rounded once on store; int32 and bool inputs give int32, and a sum outside
+ * int32 is an error (PyTorch promotes to int64, which @nn lacks; never a silent wrap-around). Float32
  * runs its own loops (one array type each, so V8 keeps them monomorphic), and sums of contiguous rows of at
  * least MIN_WASM_ELEMENTS elements in all go to the WebAssembly SIMD kernel (float64 too, in another order).
  */
@@ -146,7 +147,7 @@ function sumScans(xs: TypedArray, { bases, roffs, span }: ReducePlan, out: Int32
       const p = bases[r]! + roffs[q]!;
       for (let k = 0; k < span; k++) s += xs[p + k]!;
     }
-    out[r] = s;
+    out[r] = int32Sum(s);
   }
 }
 
@@ -158,8 +159,14 @@ function sumRows(xs: TypedArray, { bases, roffs, inner }: ReducePlan, out: Int32
       const p = bases[r]! + roffs[q]!;
       for (let j = 0; j < inner; j++) acc[j] += xs[p + j]!;
     }
-    out.set(acc, r * inner);
+    for (let j = 0; j < inner; j++) out[r * inner + j] = int32Sum(acc[j]!);
   }
+}
+
+/** An int32 sum (exact in float64 below 2^53 terms' worth), or an error where it leaves int32. */
+function int32Sum(s: number): number {
+  if (s > 2147483647 || s < -2147483648) throw new Error(`sum: int32 overflow: the sum is ${s}, outside [-2^31, 2^31); cast to float32 first`);
+  return s;
 }
 
 /**

@@ -54,7 +54,8 @@ const UNARY: Record<(typeof UNARY_KERNELS)[number], Scalar> = {
 };
 
 const UNARY_INT: Partial<Record<keyof typeof UNARY, Scalar>> = {
-  Square: (x) => Math.imul(x, x),
+  // Exact below 2^53; a result outside int32 is reported (see the int32 loop below).
+  Square: (x) => x * x,
 };
 
 /**
@@ -123,7 +124,14 @@ for (const [name, f] of Object.entries(UNARY) as [keyof typeof UNARY, Scalar][])
       const [xf, of] = [xs as Float32Array, out as Float32Array];
       const done = wasmOp ? n >= MIN_WASM_ELEMENTS && wasmUnary(wasmOp, xf, of, n) : (name === 'Exp' || name === 'Erf') && special(name, xf, of);
       if (!done) f32(xf, of, n);
-    } else for (let i = 0; i < n; i++) out[i] = intF(xs[i]!);
+    } else if (x!.dtype === 'int32')
+      for (let i = 0; i < n; i++) {
+        // −(−2^31), |−2^31| and large squares leave int32: an error, never a silent wrap-around.
+        const r = intF(xs[i]!);
+        if (r > 2147483647 || r < -2147483648) throw new Error(`${name.toLowerCase()}: int32 overflow: ${xs[i]} gives ${r}, outside [-2^31, 2^31); cast to float32 first`);
+        out[i] = r;
+      }
+    else for (let i = 0; i < n; i++) out[i] = intF(xs[i]!);
     return backend.make(out, x!.shape, x!.dtype);
   });
 }
