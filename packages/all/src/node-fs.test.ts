@@ -13,6 +13,8 @@ const temps = () => readdirSync(dir).filter((f) => f.includes('.tmp-'));
 function failing(step: 'writeFile' | 'sync' | 'rename'): FileSystem {
   return {
     readFile: (p) => fsp.readFile(p),
+    readdir: (p) => fsp.readdir(p),
+    stat: (p) => fsp.stat(p),
     rm: (p, o) => fsp.rm(p, o),
     rename: async (a, b) => {
       if (step === 'rename') throw new Error('EXDEV: simulated rename failure');
