@@ -31,5 +31,12 @@ export { evaluate, type EvaluateOptions, type Batch, type LossFn, type ModelLike
 export type { History, EpochLogs, BatchLogs, Callback } from './history.js';
 export { accuracy, type Metric, type MetricSpec } from './metrics.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
-export { plotHistory, type PlotOptions } from './plot.js';
+export { plotDiagnostics, plotHistory, type PlotOptions } from './plot.js';
+export type { DiagnosticsSource } from './plot-diagnostics.js';
+export {
+  formatDiagnostics, recordDiagnostics, type DiagnosticsRecord, type LayerDiagnostics, type LayerFilter, type ParamDiagnostics,
+  type RecordDiagnosticsOptions,
+} from './diagnostics.js';
+export { ActivationProbe, watchActivations, type WatchActivationsOptions } from './activation-probe.js';
+export { TrainingDiagnostics, type TrainingDiagnosticsOptions } from './training-diagnostics.js';
 export type { ProgressOutput } from './progress.js';
