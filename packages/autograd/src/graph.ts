@@ -7,7 +7,7 @@
  * the tensors it returns; at top level it hands them to `adopt`. Releasing a node (after backward) disposes
  * the adopted tensors no live node saves any more.
  */
-import { engine, type DataId, type Tensor } from '@nn/tensor';
+import { engine, fmtShape, type DataId, type InPlaceHook, type Tensor } from '@nn/tensor';
 import { isGradEnabled } from './mode.js';
 import { NON_DIFFERENTIABLE, RULES } from './rules/index.js';
 
@@ -18,6 +18,11 @@ export interface Node {
   readonly attrs: Readonly<Record<string, unknown>>;
   /** Tensors the rule reads, with the storage each had when recorded (an `assign` since then is an error). */
   readonly saved: readonly { tensor: Tensor; dataId: DataId }[];
+  /**
+   * When the call was recorded: its output's id (ids grow with creation). An in-place op rebinds its node to the
+   * modified tensor, whose id is older, so time is kept here rather than read off the output.
+   */
+  readonly seq: number;
 }
 
 /** A node whose saved tensors were freed by backward; kept so a second backward can say so. */
@@ -50,7 +55,9 @@ function record(kernel: string, inputs: readonly Tensor[], attrs: Record<string,
     if (rule.saveOutput) saved.push(output);
   }
   for (const t of saved) saveCounts.set(t, (saveCounts.get(t) ?? 0) + 1);
-  nodes.set(output, { kernel, inputs: [...inputs], output, attrs, saved: saved.map((tensor) => ({ tensor, dataId: tensor.dataId })) });
+  nodes.set(output, {
+    kernel, inputs: [...inputs], output, attrs, saved: saved.map((tensor) => ({ tensor, dataId: tensor.dataId })), seq: output.id,
+  });
   output.requiresGrad = true;
 }
 
@@ -73,26 +80,108 @@ export function release(t: Tensor): void {
 }
 
 /**
- * Visits every live node reachable from `roots` once (iteratively: graphs can be deep), skipping nodes whose
- * output has an id below `since`: ids grow with creation and a kernel's inputs exist before its output, so
- * everything behind such a node is older too.
+ * Visits every live node reachable from `roots` once (iteratively: graphs can be deep), skipping nodes recorded
+ * before `since` (a tensor id): a kernel's inputs exist before its output, so everything behind such a node is
+ * older too.
  */
 export function forEachNode(roots: Iterable<Tensor>, visit: (node: Node) => void, since = 0): void {
   const seen = new Set<Tensor>();
   const stack: Tensor[] = [];
   const push = (t: Tensor): void => {
-    if (seen.has(t) || t.id < since) return;
+    if (seen.has(t)) return;
     seen.add(t);
     stack.push(t);
   };
   for (const r of roots) push(r);
   while (stack.length) {
     const node = nodes.get(stack.pop()!);
-    if (!node || isReleased(node)) continue;
+    if (!node || isReleased(node) || node.seq < since) continue;
     visit(node);
-    for (const t of node.inputs) if (t.requiresGrad) push(t);
+    for (const t of inputsOf(node)) if (t.requiresGrad) push(t);
   }
 }
+
+// ---- in-place ops ----
+//
+// `x.add_(y)` records add(x, y) as usual, then x takes the result's storage (engine.inPlace). Here x's graph
+// identity moves too: a fresh tensor `old` takes over x's previous node and stands for the old value wherever the
+// graph already named x; the new node is rebound to x, so later ops on x differentiate through the in-place op.
+// Nodes recorded before the in-place op name x in their `inputs`; `inputsOf` resolves such a name to the version
+// of x current when the node was recorded. Their saved entries still name x, so backward refuses them
+// ("modified ... after it was used"), as PyTorch's version counter does.
+
+/** Earlier versions of tensors modified in place: a node recorded before `until` that names the tensor meant `old`. */
+const versions = new WeakMap<Tensor, { until: number; old: Tensor }[]>();
+/** Set by the first in-place op on a tensor in the graph; until then `inputsOf` is a plain read. */
+let anyInPlace = false;
+/** The in-place op that last modified a tensor, for the error message of a saved tensor modified since. */
+const modifiedBy = new WeakMap<Tensor, string>();
+
+/** A node's inputs, each as the version it had when the node was recorded. */
+export function inputsOf(node: Node): readonly Tensor[] {
+  if (!anyInPlace) return node.inputs;
+  let out: Tensor[] | undefined;
+  node.inputs.forEach((x, i) => {
+    const v = versions.get(x)?.find((v) => node.seq < v.until);
+    if (v) (out ??= node.inputs.slice())[i] = v.old;
+  });
+  return out ?? node.inputs;
+}
+
+/** How a saved tensor whose storage changed was modified: the last in-place op on it, else assign(). */
+export function modificationOf(t: Tensor): string {
+  return `${modifiedBy.get(t) ?? 'assign'}()`;
+}
+
+type MutableNode = { -readonly [K in keyof Node]: Node[K] } & { inputs: Tensor[]; saved: { tensor: Tensor; dataId: DataId }[] };
+
+function retarget(node: MutableNode, from: Tensor, to: Tensor, dataId: DataId): void {
+  node.inputs = node.inputs.map((x) => (x === from ? to : x));
+  node.saved = node.saved.map((s) => {
+    if (s.tensor !== from) return s;
+    const n = (saveCounts.get(from) ?? 1) - 1;
+    if (n > 0) saveCounts.set(from, n);
+    else saveCounts.delete(from);
+    saveCounts.set(to, (saveCounts.get(to) ?? 0) + 1);
+    return { tensor: to, dataId };
+  });
+}
+
+export const inPlaceHook: InPlaceHook = {
+  before(op, target) {
+    if (isGradEnabled() && target.requiresGrad && !nodes.has(target))
+      throw new Error(
+        `${op}: a leaf tensor that requires grad (shape ${fmtShape(target.shape)}) cannot be modified in place while gradients ` +
+          'are recorded; do it inside noGrad(() => ...) (as optimizers and initializers do), or modify a clone()',
+      );
+    modifiedBy.set(target, op);
+    // Everything recorded from here on belongs to this op.
+    return engine.clock;
+  },
+  after(op, target, result, token) {
+    const node = nodes.get(result) as MutableNode | undefined;
+    if (!node || isReleased(node)) return; // not recorded (noGrad, or nothing requires grad): x keeps its node
+    const since = token as number;
+    // `old`: x's previous value and graph identity, sharing its (old) storage while something saved it.
+    const old = target.detach();
+    old.requiresGrad = target.requiresGrad;
+    const prev = nodes.get(target);
+    if (prev) nodes.set(old, isReleased(prev) ? prev : { ...prev, output: old });
+    // The op's own nodes (a composite like clamp records several) read the old value.
+    forEachNode([result], (n) => retarget(n as MutableNode, target, old, target.dataId), since);
+    // Its last node now makes x; x's new storage will be the result's.
+    nodes.delete(result);
+    node.output = target;
+    retarget(node, result, target, result.dataId);
+    nodes.set(target, node);
+    target.requiresGrad = true;
+    let vs = versions.get(target);
+    if (!vs) versions.set(target, (vs = []));
+    vs.push({ until: since, old });
+    anyInPlace = true;
+    if (!saveCounts.has(old)) old.dispose(); // only its shape is needed
+  },
+};
 
 /** What the engine asks when a `tidy` ends (exported for tests). */
 export const graphRetainer = {
@@ -111,4 +200,5 @@ export const graphRetainer = {
 };
 
 engine.addKernelListener(record);
+engine.setInPlaceHook(inPlaceHook);
 engine.setGraphRetainer(graphRetainer);

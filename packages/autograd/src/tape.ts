@@ -4,7 +4,7 @@
  * leaves' `.grad`) and the functional `grad`/`valueAndGrad` (returns gradients for chosen tensors).
  */
 import { add, fmtShape, shapesEqual, tidy, type Tensor } from '@nn/tensor';
-import { isReleased, nodeOf, release, type Node } from './graph.js';
+import { inputsOf, isReleased, modificationOf, nodeOf, release, type Node } from './graph.js';
 import { hasHooks, runHooks } from './hooks.js';
 import { enableGrad, noGrad } from './mode.js';
 import { NON_DIFFERENTIABLE, RULES } from './rules/index.js';
@@ -76,9 +76,10 @@ export function reversePass(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (!node) continue;
       grads.delete(t);
       executed.push(t);
-      const needs = node.inputs.map((x) => x.requiresGrad && needed.has(x));
-      const gs = runRule(op, node, dy, needs);
-      node.inputs.forEach((x, i) => {
+      const inputs = inputsOf(node);
+      const needs = inputs.map((x) => x.requiresGrad && needed.has(x));
+      const gs = runRule(op, node, inputs, dy, needs);
+      inputs.forEach((x, i) => {
         if (needs[i] && gs[i]) accumulate(x, gs[i]!);
       });
       for (const g of gs) if (g && g !== dy && !holders.has(g) && !createGraph) g.dispose();
@@ -98,7 +99,7 @@ export function reversePass(roots: readonly Tensor[], seeds: readonly Tensor[], 
 function topoOrder(op: string, roots: readonly Tensor[], isTerminal: (t: Tensor) => boolean): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  const stack: { t: Tensor; next: number; node: Node | undefined }[] = [];
+  const stack: { t: Tensor; next: number; inputs: readonly Tensor[] }[] = [];
   const push = (t: Tensor): void => {
     seen.add(t);
     const n = isTerminal(t) ? undefined : nodeOf(t);
@@ -107,12 +108,12 @@ function topoOrder(op: string, roots: readonly Tensor[], isTerminal: (t: Tensor)
         `${op}: trying to backward through the graph a second time (the saved tensors of '${n.kernel}' were freed by the first backward); ` +
           'pass {retainGraph: true} to the first backward to keep them',
       );
-    stack.push({ t, next: 0, node: n });
+    stack.push({ t, next: 0, inputs: n ? inputsOf(n as Node) : [] });
   };
   for (const r of roots) if (!seen.has(r)) push(r);
   while (stack.length) {
     const top = stack[stack.length - 1]!;
-    const inputs = top.node?.inputs ?? [];
+    const inputs = top.inputs;
     if (top.next < inputs.length) {
       const x = inputs[top.next++]!;
       if (x.requiresGrad && !seen.has(x)) push(x);
@@ -133,13 +134,13 @@ function neededTensors(order: readonly Tensor[], isTerminal: (t: Tensor) => bool
       continue;
     }
     const node = nodeOf(t) as Node | undefined;
-    if (node?.inputs.some((x) => needed.has(x))) needed.add(t);
+    if (node && inputsOf(node).some((x) => needed.has(x))) needed.add(t);
   }
   return needed;
 }
 
 /** One rule call in its own tidy (its temporaries freed at once), with its results checked. */
-function runRule(op: string, node: Node, dy: Tensor, needs: boolean[]): (Tensor | null)[] {
+function runRule(op: string, node: Node, inputs: readonly Tensor[], dy: Tensor, needs: boolean[]): (Tensor | null)[] {
   const rule = RULES[node.kernel];
   if (!rule || rule === NON_DIFFERENTIABLE) throw new Error(`${op}: no gradient rule for kernel '${node.kernel}'`);
   for (const { tensor, dataId } of node.saved) {
@@ -147,12 +148,12 @@ function runRule(op: string, node: Node, dy: Tensor, needs: boolean[]): (Tensor 
       throw new Error(`${op}: a tensor (shape ${fmtShape(tensor.shape)}) saved for the gradient of '${node.kernel}' was disposed before backward`);
     if (tensor.dataId !== dataId)
       throw new Error(
-        `${op}: a tensor (shape ${fmtShape(tensor.shape)}) saved for the gradient of '${node.kernel}' was modified by assign() after it was used; ` +
+        `${op}: a tensor (shape ${fmtShape(tensor.shape)}) saved for the gradient of '${node.kernel}' was modified by ${modificationOf(tensor)} after it was used; ` +
           'compute the update after backward, or use a copy',
       );
   }
-  const gs = tidy(() => rule.backward(dy, { inputs: node.inputs, output: node.output, attrs: node.attrs, needs }));
-  node.inputs.forEach((x, i) => {
+  const gs = tidy(() => rule.backward(dy, { inputs, output: node.output, attrs: node.attrs, needs }));
+  inputs.forEach((x, i) => {
     const g = gs[i];
     if (!needs[i] || !g) return;
     if (!shapesEqual(g.shape, x.shape) || g.dtype !== 'float32')

@@ -16,6 +16,17 @@ export interface GraphRetainer {
   adopt(tensors: readonly Tensor[]): void;
 }
 
+/**
+ * What an in-place op (`x.add_(y)`, ...) tells the gradient tape, which @nn/tensor knows only through this hook.
+ * `before` may refuse the modification (autograd refuses a leaf that requires grad while recording) and
+ * returns a token for `after`; `after` runs just before `target` takes `result`'s storage (and `result` is freed),
+ * so the tape can make `target` stand for the new value and keep the old one for what was recorded before.
+ */
+export interface InPlaceHook {
+  before(op: string, target: Tensor): unknown;
+  after(op: string, target: Tensor, result: Tensor, token: unknown): void;
+}
+
 interface DataEntry {
   backend: Backend;
   refs: number;
@@ -54,6 +65,7 @@ class Engine {
   private readonly scopes: Scope[] = [];
   private readonly listeners: KernelListener[] = [];
   private retainer: GraphRetainer | undefined;
+  private inPlaceHook: InPlaceHook | undefined;
   private nextId = 0;
   /**
    * What the finalizer frees for each registered tensor: updated by `assign`, which swaps a tensor's storage.
@@ -255,6 +267,34 @@ class Engine {
 
   setGraphRetainer(r: GraphRetainer | undefined): void {
     this.retainer = r;
+  }
+
+  setInPlaceHook(h: InPlaceHook | undefined): void {
+    this.inPlaceHook = h;
+  }
+
+  /** The id the next tensor will get: tensors with smaller ids (and the kernel calls that made them) came before. */
+  get clock(): number {
+    return this.nextId;
+  }
+
+  /**
+   * Runs an in-place op: `compute()` makes the new value (through ordinary ops, so it is recorded like any other
+   * call), then `target` takes its storage, as `assign` does, keeping its identity. `check` validates the result
+   * (shape, dtype) before anything changes. The in-place hook sees both ends (`after` just before the swap).
+   */
+  inPlace(op: string, target: Tensor, compute: () => Tensor, check?: (result: Tensor) => void): Tensor {
+    if (target.isDisposed) throw new Error(`${op}: tensor (shape ${JSON.stringify(target.shape)}, ${target.dtype}) has been disposed`);
+    const token = this.inPlaceHook?.before(op, target);
+    const result = compute();
+    try {
+      check?.(result);
+      this.inPlaceHook?.after(op, target, result, token);
+      this.assign(target, result);
+    } finally {
+      if (result !== target) this.dispose(result);
+    }
+    return target;
   }
 
   // ---- scopes ----

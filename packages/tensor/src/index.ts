@@ -10,11 +10,12 @@ export { describeValue, isPlainObject, checkOptions } from './validate.js';
 export * from './ops/index.js';
 export {
   engine, tidy, keep, dispose, memory, setBackend, initBackend, getBackend, disposeBackend,
-  type MemoryInfo, type KernelListener, type GraphRetainer,
+  type MemoryInfo, type KernelListener, type GraphRetainer, type InPlaceHook,
 } from './engine.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
 export { registerKernel, getKernel, hasKernel, kernelNames } from './kernel-registry.js';
 export { broadcastShapes, normalizeDim, normalizeDims, sizeOf, stridesOf, shapesEqual, fmtShape, reducedShape } from './shape.js';
 export { promoteTypes } from './dtype.js';
+import './in-place.js';
 import './backends/cpu/register.js';
 import './backends/webgpu/register.js';

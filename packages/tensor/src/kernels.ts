@@ -51,6 +51,13 @@ export interface IndexSelectAttrs { dim: number }
 /** (x, index:int32, src) → x with src added at index along dim (torch.scatter_add, out of place). */
 export interface ScatterAddAttrs { dim: number }
 export interface CastAttrs { dtype: 'float32' | 'int32' | 'bool' }
+/**
+ * (x) → int32 of x's shape: along `dim`, the positions of x's entries in sorted order (torch.argsort with
+ * stable=True): ascending, or descending; equal entries keep their order (the lower position first, in both
+ * directions); NaN sorts above every number (last ascending, first descending), as in PyTorch. sort and topk
+ * are this plus a Gather, so their values' gradient is the Gather's.
+ */
+export interface ArgSortAttrs { dim: number; descending: boolean }
 
 /**
  * A grid of 2-d sliding windows over the spatial dims of an image [N, C, H, W] (1-d data is H = 1). Window
@@ -149,7 +156,7 @@ export const MULTI_OUTPUT_KERNELS = ['AdamStep', 'SgdStep'] as const;
 /** Every kernel name. `Clone` copies; `Reshape` shares storage. */
 export const KERNELS = [
   ...UNARY_KERNELS, ...UNARY_ATTR_KERNELS, ...BINARY_KERNELS, ...COMPARE_KERNELS, ...REDUCE_KERNELS, ...ARG_REDUCE_KERNELS,
-  'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'IndexSelect', 'ScatterAdd',
+  'Where', 'Cast', 'Clone', 'MatMul', 'Reshape', 'Transpose', 'Slice', 'Pad', 'Concat', 'Expand', 'Gather', 'IndexSelect', 'ScatterAdd', 'ArgSort',
   'Im2Col', 'Col2Im', 'MaxPoolIndices', 'Moments', 'ScaleShift', 'SumProduct', ...MULTI_OUTPUT_KERNELS,
 ] as const;
 export type KernelName = (typeof KERNELS)[number];

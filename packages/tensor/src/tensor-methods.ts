@@ -5,6 +5,7 @@
 import type { DType } from './dtype.js';
 import * as ops from './ops/index.js';
 import type { TensorLike } from './ops/util.js';
+import type { Index, IndexPutOptions, SortOptions, SortResult, TopkOptions } from './ops/index.js';
 import { Tensor } from './tensor.js';
 
 export type Dims = number | readonly number[] | null;
@@ -80,6 +81,23 @@ declare module './tensor.js' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     oneHot(numClasses?: number): Tensor;
+    /** `x[...]` in PyTorch: numbers, null (`:`), [start, end, step] slices, '...', int32 and bool tensors. */
+    index(...indices: Index[]): Tensor;
+    /** A copy with `this[...indices]` set to (or, with accumulate, increased by) `values` (torch.index_put). */
+    indexPut(indices: readonly Index[], values: TensorLike, opts?: IndexPutOptions): Tensor;
+    sort(dim?: number, opts?: SortOptions): SortResult;
+    argsort(dim?: number, opts?: SortOptions): Tensor;
+    topk(k: number, dim?: number, opts?: TopkOptions): SortResult;
+    /** The 2-D transpose (0-d and 1-D tensors come back as they are). */
+    t(): Tensor;
+    /** `reshape` (every tensor is contiguous, so it can always be viewed); one entry may be -1. */
+    view(...shape: number[] | [readonly number[]]): Tensor;
+    /** `cast('float32')`. */
+    float(): Tensor;
+    /** `cast('int32')` (floats truncate toward zero). */
+    int(): Tensor;
+    /** `cast('bool')` (non-zero is true). */
+    bool(): Tensor;
     /** Reverse-mode gradient of this tensor into every leaf's `.grad`; installed by `@nn/autograd`. */
     backward(gradOutput?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void;
     /**
@@ -111,7 +129,7 @@ export const TENSOR_FIRST_METHODS = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'clamp', 'cast', 'clone',
   'sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'var', 'std', 'logsumexp', 'softmax', 'logSoftmax',
   'matmul', 'transpose', 'flatten', 'squeeze', 'unsqueeze', 'slice', 'narrow', 'pad', 'gather', 'scatterAdd',
-  'indexSelect', 'oneHot',
+  'indexSelect', 'oneHot', 'index', 'indexPut', 'sort', 'argsort', 'topk', 't',
 ] as const;
 
 /** Methods taking a variadic shape or dim list: `x.reshape(2, 3)` and `x.reshape([2, 3])` both work. */
@@ -137,4 +155,17 @@ proto.registerHook = function () {
 };
 proto.where = function (this: Tensor, cond: Tensor, other: TensorLike) {
   return ops.where(cond, this, other);
+};
+proto.view = function (this: Tensor, ...args: unknown[]) {
+  if (this.isDisposed) throw new Error(`view: tensor (shape ${JSON.stringify(this.shape)}, ${this.dtype}) has been disposed`);
+  return ops.reshape(this, (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[]);
+};
+proto.float = function (this: Tensor) {
+  return ops.cast(this, 'float32');
+};
+proto.int = function (this: Tensor) {
+  return ops.cast(this, 'int32');
+};
+proto.bool = function (this: Tensor) {
+  return ops.cast(this, 'bool');
 };

@@ -102,12 +102,20 @@ export class Tensor {
     return this.backendImpl.readSync(this._dataId);
   }
 
-  /** The single element of a one-element tensor, synchronously (CPU only). */
-  item(): number | boolean {
+  /**
+   * The single element of a one-element tensor as a number, synchronously (CPU only): `total += loss.item()`
+   * type-checks. A bool tensor gives 1 or 0 (`Boolean(mask.item())` for a boolean; `arraySync()` keeps booleans):
+   * the dtype is known only at run time, so one return type that holds for every tensor is the type-safe one.
+   */
+  item(): number {
     this.assertLive('item');
     if (this.size !== 1) throw new Error(`item: tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`);
-    const v = this.backendImpl.readSync(this._dataId)[0]!;
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return this.backendImpl.readSync(this._dataId)[0]!;
+  }
+
+  /** The number of elements (PyTorch's `numel()`; the same as `size`). */
+  numel(): number {
+    return this.size;
   }
 
   /** Nested JavaScript arrays of the elements (booleans for bool tensors). */

@@ -34,6 +34,8 @@ const TABLE: Record<KernelName, RuleEntry> = {
   GreaterEqual: NON_DIFFERENTIABLE,
   ArgMax: NON_DIFFERENTIABLE,
   ArgMin: NON_DIFFERENTIABLE,
+  // Positions only: sort/topk values are a Gather at them, which carries the gradient.
+  ArgSort: NON_DIFFERENTIABLE,
   // The fused optimizer updates run on detached tensors under no-grad.
   AdamStep: NON_DIFFERENTIABLE,
   SgdStep: NON_DIFFERENTIABLE,

@@ -10,4 +10,6 @@ export * from './stats.js';
 export * from './matmul.js';
 export * from './movement.js';
 export * from './indexing.js';
+export * from './index-op.js';
+export * from './sort.js';
 export type { TensorLike } from './util.js';

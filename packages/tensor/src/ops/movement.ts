@@ -257,3 +257,10 @@ export function pad(x: Tensor, pad: readonly number[], value = 0): Tensor {
   const v = x.dtype === 'bool' ? Number(value !== 0) : x.dtype === 'int32' ? Math.trunc(value) : value;
   return engine.runKernel('Pad', [x], { pad: pairs, value: v });
 }
+
+/** The transpose of a 2-D tensor (torch.t); a 0-d or 1-D tensor is returned as it is (a new tensor sharing it). */
+export function t(x: Tensor): Tensor {
+  assertTensor('t', 'x', x);
+  if (x.rank > 2) throw new Error(`t: expects a tensor with <= 2 dims, got shape ${fmtShape(x.shape)} (use transpose(dim0, dim1) or permute)`);
+  return x.rank < 2 ? view(x, x.shape) : transpose(x, 0, 1);
+}

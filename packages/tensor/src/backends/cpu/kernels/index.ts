@@ -16,6 +16,7 @@ import './expand.js';
 import './gather.js';
 import './scatter-add.js';
 import './index-select.js';
+import './arg-sort.js';
 import './conv/im2col.js';
 import './conv/col2im.js';
 import './conv/max-pool-indices.js';

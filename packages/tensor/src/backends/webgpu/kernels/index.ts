@@ -9,3 +9,4 @@ import './gather.js';
 import './conv.js';
 import './norm.js';
 import './optim.js';
+import './sort.js';
