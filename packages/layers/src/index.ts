@@ -3,8 +3,9 @@
  */
 export {
   Module, type AnyModule, type StateDict, type StateDictOptions, type LoadStateDictOptions, type LoadStateDictResult,
-  type BufferOptions,
+  type BufferOptions, type ForwardHook, type ForwardPreHook,
 } from './module.js';
+export { Parameter, isParameter, type ParameterConstructor } from './parameter.js';
 export { Linear, Dense, linear, type LinearOptions } from './linear.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
 export { GroupNorm, groupNorm, type GroupNormOptions, type GroupNormFunctionalOptions } from './group-norm.js';
@@ -39,6 +40,7 @@ export { huberLoss, type HuberLossOptions } from './losses/huber.js';
 export { binaryCrossEntropyWithLogits, type BinaryCrossEntropyWithLogitsOptions } from './losses/bce-with-logits.js';
 export { nllLoss, type NllLossOptions } from './losses/nll.js';
 export { crossEntropy, type CrossEntropyOptions } from './losses/cross-entropy.js';
+export { Loss, MSELoss, HuberLoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss } from './losses/loss-modules.js';
 
 export { saveSafetensors, saveSafetensorsAsync, type SafetensorsMetadata } from './safetensors/save.js';
 export {

@@ -4,19 +4,34 @@
  * from those registrations the dotted names of `namedParameters()` and the keys of `stateDict()`, which are
  * PyTorch's (`0.weight`, `1.running_mean`), so state dicts interchange with PyTorch.
  *
- * Registration is explicit and typed:
- *   this.weight = this.registerParameter('weight', kaimingUniform([out, inp]));
- *   this.encoder = this.registerModule('encoder', new Linear(4, 8));
- * A module whose own property holds an unregistered Module makes the recursive accessors throw, so a
- * forgotten `registerModule` cannot silently drop parameters from an optimizer.
+ * Registration by assignment, as PyTorch's `self.fc = nn.Linear(...)`: assigning a Module, or a tensor marked
+ * as a `Parameter`, to a property of a module registers it under the property's name, in assignment order —
+ * in the constructor or as a class field:
+ *   fc = new Linear(4, 8);                              // child 'fc'
+ *   scale = new Parameter(ones([8]));                   // parameter 'scale'
+ * Explicit registration names the state-dict key when it differs from the property (PyTorch's snake_case):
+ *   this.runningMean = this.registerBuffer('running_mean', zeros([c]));
+ *   this.stack = this.registerModule('linear_relu_stack', new Sequential(...));
+ * A value already registered in this module (under any name) is never registered again. Assigning to a
+ * property that holds a registered child, parameter or buffer replaces that registration (same key and
+ * position): a Module, a Parameter, a Tensor or null respectively (null removes a child); a plain Tensor stays
+ * a plain property, as in PyTorch.
+ *
+ * How: `Module`'s base class returns a Proxy of the instance from its constructor, so `this` in every subclass
+ * constructor, field initialiser and method is the proxy; its one trap, `defineProperty`, sees both
+ * assignments and class-field definitions (which TypeScript emits as defines). Private fields still work: those
+ * of `Module` and of subclasses are installed on the proxy itself, which is the object every method runs on.
+ * A module whose own property holds an unregistered Module (an array of them) makes the recursive accessors
+ * throw, so parameters cannot silently go missing from an optimizer.
  *
  * Parameters and buffers are long-lived: registration `keep`s them (they survive any enclosing `tidy`) and they
  * are updated in place (`assign`), which keeps their identity, so optimizers hold on to the same tensors across
  * `loadStateDict`.
  */
 import { noGrad } from '@nn/autograd';
-import { cast, fmtShape, keep, shapesEqual, tidy, Tensor } from '@nn/tensor';
+import { cast, engine, fmtShape, keep, shapesEqual, tidy, Tensor, type Device, type RemovableHandle } from '@nn/tensor';
 import { checkBool, checkOptions, describe, isPlainObject } from './args.js';
+import { isParameter, markParameter } from './parameter.js';
 
 /** Any module, whatever its forward signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,27 +71,109 @@ interface BufferSlot {
 }
 
 /**
+ * Called with `(module, inputs)` before `forward` (PyTorch's forward pre-hook): return nothing to keep the
+ * inputs, or replacement inputs (an array of all of them, or the single input of a one-input module).
+ */
+export type ForwardPreHook<M = AnyModule, In extends unknown[] = unknown[]> = (module: M, inputs: In) => In | In[0] | null | undefined | void;
+
+/** Called with `(module, inputs, output)` after `forward` (PyTorch's forward hook): return nothing, or a replacement output. */
+export type ForwardHook<M = AnyModule, In extends unknown[] = unknown[], Out = unknown> = (
+  module: M,
+  inputs: In,
+  output: Out,
+) => Out | null | undefined | void;
+
+/** What the proxy's trap calls on each own-property definition of a module (set by Module's static block). */
+let onDefine: (module: AnyModule, target: object, key: string, value: unknown) => void = () => {};
+let nextHookId = 0;
+
+/**
+ * Makes every module a Proxy of itself whose `defineProperty` trap registers assigned Modules and Parameters
+ * (see the file comment). A base class of its own so that Module's private fields are installed on the proxy.
+ */
+abstract class AutoRegistering {
+  constructor() {
+    const proxy: AnyModule = new Proxy(this, {
+      defineProperty(target, key, desc) {
+        if (typeof key === 'string' && 'value' in desc) onDefine(proxy, target, key, desc.value);
+        return Reflect.defineProperty(target, key, desc);
+      },
+    }) as unknown as AnyModule;
+    return proxy;
+  }
+}
+
+/**
  * The base class of layers and models. Subclasses implement `forward` and register what they own in their
  * constructor. `In` is the tuple of `forward`'s arguments, `Out` its result.
  *
  * JavaScript cannot make an object callable the way PyTorch's `model(x)` is: call `model.forward(x)` or its
  * equivalent `model.call(x)` (which also checks that the module has not been disposed).
  */
-export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
-  /** Training mode (Dropout drops, BatchNorm uses and updates batch statistics) or evaluation mode. */
-  training = true;
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> extends AutoRegistering {
   readonly #parameters = new Map<string, Tensor | null>();
   readonly #buffers = new Map<string, BufferSlot>();
   readonly #modules = new Map<string, AnyModule>();
   #disposed = false;
+  readonly #forwardHooks = new Map<number, ForwardHook>();
+  // Last private field: the trap registers nothing until it exists (see the static block).
+  readonly #forwardPreHooks = new Map<number, ForwardPreHook>();
+  /** Training mode (Dropout drops, BatchNorm uses and updates batch statistics) or evaluation mode. */
+  training = true;
+
+  static {
+    onDefine = (m, target, key, value) => {
+      if (#forwardPreHooks in m) m.#onAssign(target, key, value);
+    };
+  }
 
   /** The computation. Call it directly or through `call`. */
   abstract forward(...inputs: In): Out;
 
-  /** Runs `forward` (PyTorch's `model(x)`), after checking that the module has not been disposed. */
+  /**
+   * Runs `forward` (PyTorch's `model(x)`) after checking that the module has not been disposed, with the
+   * forward pre-hooks before it and the forward hooks after it, each in registration order.
+   */
   call(...inputs: In): Out {
     if (this.#disposed) throw new Error(`${this.constructor.name}: the module has been disposed`);
-    return this.forward(...inputs);
+    if (this.#forwardPreHooks.size === 0 && this.#forwardHooks.size === 0) return this.forward(...inputs);
+    let args = inputs;
+    for (const fn of [...this.#forwardPreHooks.values()]) {
+      const r = fn(this, args);
+      if (r !== undefined && r !== null) args = (Array.isArray(r) ? r : [r]) as In;
+    }
+    let out = this.forward(...args);
+    for (const fn of [...this.#forwardHooks.values()]) {
+      const r = fn(this, args, out);
+      if (r !== undefined && r !== null) out = r as Out;
+    }
+    return out;
+  }
+
+  // ---- hooks ----
+
+  /**
+   * Registers `fn(module, inputs)` to run before every `call` (PyTorch's `register_forward_pre_hook`); it may
+   * return replacement inputs. `remove()` on the returned handle unregisters it.
+   */
+  registerForwardPreHook(fn: ForwardPreHook<this, In>): RemovableHandle {
+    return this.#addHook('registerForwardPreHook', this.#forwardPreHooks, fn as unknown as ForwardPreHook);
+  }
+
+  /**
+   * Registers `fn(module, inputs, output)` to run after every `call` (PyTorch's `register_forward_hook`); it
+   * may return a replacement output. Tensors it keeps are freed by an enclosing `tidy` unless `keep`-ed.
+   */
+  registerForwardHook(fn: ForwardHook<this, In, Out>): RemovableHandle {
+    return this.#addHook('registerForwardHook', this.#forwardHooks, fn as unknown as ForwardHook);
+  }
+
+  #addHook<F>(name: string, hooks: Map<number, F>, fn: F): RemovableHandle {
+    if (typeof fn !== 'function') throw new Error(`${this.constructor.name}.${name}: fn must be a function, got ${describe(fn)}`);
+    const id = nextHookId++;
+    hooks.set(id, fn);
+    const remove = (): void => void hooks.delete(id);
+    return { remove, [Symbol.dispose]: remove };
   }
 
   // ---- registration ----
@@ -92,7 +189,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     if (tensor !== null) {
       checkLive(op, `parameter '${name}'`, tensor);
       if (tensor.dtype !== 'float32') throw new Error(`${op}: parameter '${name}' must be float32, got ${tensor.dtype}`);
-      tensor.requiresGrad = true;
+      // A Parameter keeps its own flag (new Parameter(t, false), a frozen parameter tied elsewhere).
+      const marked = isParameter(tensor as unknown);
+      if (!marked) tensor.requiresGrad = true;
+      markParameter(tensor);
       keep(tensor);
     }
     this.#parameters.set(name, tensor);
@@ -122,6 +222,44 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       throw new Error(`${op}: registering '${name}' (${module.constructor.name}) would make the module its own descendant`);
     this.#modules.set(name, module);
     return module;
+  }
+
+  /**
+   * The trap's work (see the file comment), before `key` of the raw instance `target` is defined as `value`:
+   * registers a new Module or Parameter under `key`, or replaces the registration the property's old value has.
+   */
+  #onAssign(target: object, key: string, value: unknown): void {
+    if (value === undefined) return; // a class field declared without initialiser
+    const old: unknown = Reflect.get(target, key);
+    if (old === value) return;
+    const cls = this.constructor.name;
+    const where = `${cls}: assigning ${describe(value)} to property '${key}'`;
+    const oldName = old instanceof Module ? keyOf(this.#modules, old) : old instanceof Tensor ? this.#tensorName(old) : undefined;
+    if (oldName !== undefined) {
+      if (old instanceof Module) {
+        if (value === null) return void this.#modules.delete(oldName);
+        if (!(value instanceof Module)) throw new Error(`${where}, which holds the child module '${oldName}': a Module or null is expected`);
+        // Registering an existing name replaces it in place (a Map keeps the key's position).
+        return void this.registerModule(oldName, value);
+      }
+      if (this.#parameters.get(oldName) === old) {
+        if (value !== null && !isParameter(value))
+          throw new Error(`${where}, which holds the parameter '${oldName}': a Parameter (new Parameter(t)) or null is expected; to change its values in place use assign`);
+        return void this.registerParameter(oldName, value);
+      }
+      if (value !== null && !(value instanceof Tensor)) throw new Error(`${where}, which holds the buffer '${oldName}': a Tensor or null is expected`);
+      return void this.registerBuffer(oldName, value, { persistent: this.#buffers.get(oldName)!.persistent });
+    }
+    if (value instanceof Module) {
+      if (keyOf(this.#modules, value) === undefined) this.registerModule(key, value);
+    } else if (isParameter(value) && this.#tensorName(value) === undefined) this.registerParameter(key, value);
+  }
+
+  /** The name `t` is registered under in this module (parameter or buffer), if any. */
+  #tensorName(t: Tensor): string | undefined {
+    for (const [n, p] of this.#parameters) if (p === t) return n;
+    for (const [n, b] of this.#buffers) if (b.tensor === t) return n;
+    return undefined;
   }
 
   #checkName(op: string, name: unknown, own: Map<string, unknown>): void {
@@ -218,10 +356,22 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.#walk().map(([, m]) => m);
   }
 
-  /** Calls `fn` on every descendant, then on this module (PyTorch's order, e.g. for custom initialisation). */
+  /**
+   * Calls `fn` on every module of the tree, children before their parent and in registration order (PyTorch's
+   * recursion: each child's subtree, then the module itself; a shared module once), e.g. for custom
+   * initialisation: `model.apply((m) => { if (m instanceof Linear) init.zeros_(m.bias!) })`.
+   */
   apply(fn: (module: AnyModule) => void): this {
     if (typeof fn !== 'function') throw new Error(`${this.constructor.name}.apply: fn must be a function, got ${describe(fn)}`);
-    for (const m of this.modules().reverse()) fn(m);
+    this.#walk(); // the unregistered-module check
+    const seen = new Set<AnyModule>();
+    const visit = (m: AnyModule): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      for (const c of m.#modules.values()) visit(c);
+      fn(m);
+    };
+    visit(this);
     return this;
   }
 
@@ -237,6 +387,58 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Evaluation mode: `train(false)`. */
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * Sets `requiresGrad` on every parameter of this module and its descendants (PyTorch's `requires_grad_`):
+   * `false` freezes them (no gradients are computed for them, optimizers skip them), `true` unfreezes.
+   */
+  requiresGrad_(requiresGrad = true): this {
+    checkBool(`${this.constructor.name}.requiresGrad_`, 'requiresGrad', requiresGrad);
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  // ---- devices ----
+
+  /**
+   * Moves every parameter, gradient and buffer to `device` in place (PyTorch's `module.to(device)`): each
+   * tensor keeps its identity and takes storage on the new device, so an optimizer built before still holds
+   * the model's parameters. Synchronous, so it reads from the CPU only; to move off WebGPU use `toAsync`.
+   * Tensors already on `device` are untouched.
+   */
+  to(device: Device): this {
+    const op = `${this.constructor.name}.to`;
+    engine.backendFor(op, device);
+    const moving = this.#deviceTensors().filter((t) => t.device !== device);
+    const off = moving.find((t) => t.device !== 'cpu');
+    if (off) throw new Error(`${op}: tensors on ${off.device} can only be read asynchronously; use await module.toAsync('${device}')`);
+    noGrad(() => tidy(() => moving.forEach((t) => engine.assign(t, t.to(device)))));
+    return this;
+  }
+
+  /** `to(device)` from any device (reads WebGPU tensors back asynchronously). */
+  async toAsync(device: Device): Promise<this> {
+    const op = `${this.constructor.name}.toAsync`;
+    engine.backendFor(op, device);
+    const moving = this.#deviceTensors().filter((t) => t.device !== device);
+    const copies = await Promise.all(moving.map((t) => t.toAsync(device)));
+    moving.forEach((t, i) => {
+      engine.assign(t, copies[i]!);
+      copies[i]!.dispose();
+    });
+    return this;
+  }
+
+  /** Parameters, their gradients and buffers, each once. */
+  #deviceTensors(): Tensor[] {
+    const out = new Set<Tensor>();
+    for (const p of this.parameters()) {
+      out.add(p);
+      if (p.grad && !p.grad.isDisposed) out.add(p.grad);
+    }
+    for (const b of this.buffers()) out.add(b);
+    return [...out];
   }
 
   /** Disposes every parameter's gradient and sets it to null. */
@@ -356,7 +558,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /** PyTorch-style summary: `Sequential(\n  (0): Linear(inFeatures=4, outFeatures=2, bias=true)\n)`. */
-  toString(): string {
+  override toString(): string {
     const extra = this.extraRepr();
     const lines = extra ? extra.split('\n') : [];
     for (const [n, m] of this.#modules) lines.push(`(${n}): ${String(m).replace(/\n/g, '\n  ')}`);
@@ -364,6 +566,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     if (this.#modules.size === 0 && lines.length === 1) return `${this.constructor.name}(${lines[0]})`;
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
   }
+}
+
+/** The key under which `map` holds `value`, if any. */
+function keyOf<V>(map: Map<string, V>, value: V): string | undefined {
+  for (const [k, v] of map) if (v === value) return k;
+  return undefined;
 }
 
 function checkLive(op: string, what: string, t: unknown): Tensor {

@@ -192,6 +192,13 @@ class Engine {
     target.setDataId(source.dataId);
     const held = this.held.get(target);
     if (held) held.dataId = source.dataId;
+    // Storage from another device (Module.to moving parameters in place): the tensor's backend follows it.
+    if (source.backendImpl !== target.backendImpl) {
+      this.live.set(target.device, (this.live.get(target.device) ?? 1) - 1);
+      target.setBackendImpl(source.backendImpl);
+      this.live.set(target.device, (this.live.get(target.device) ?? 0) + 1);
+      if (held) held.device = target.device;
+    }
     this.decRef(old);
   }
 

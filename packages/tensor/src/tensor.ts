@@ -48,6 +48,10 @@ export class Tensor {
   setDataId(d: DataId): void {
     this._dataId = d;
   }
+  /** @internal used by the engine's `assign` when the storage it swaps in is on another device (Module.to). */
+  setBackendImpl(b: Backend): void {
+    (this as { backendImpl: Backend }).backendImpl = b;
+  }
 
   get rank(): number {
     return this.shape.length;
