@@ -58,6 +58,29 @@ describe('CPU heap (tensor storage in shared WebAssembly memory)', () => {
     for (const z of [x, s, t]) z.dispose();
   });
 
+  describe('the growth limit (NN_CPU_HEAP_MB)', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    });
+
+    it('past the limit, storage is ordinary arrays (which the garbage collector sees) and kernels still work', async () => {
+      vi.stubEnv('NN_CPU_HEAP_MB', '2');
+      vi.resetModules();
+      const nn = await import('../../../index.js');
+      const heap = await import('./heap.js');
+      const kept = Array.from({ length: 8 }, () => nn.randn([100_000])); // 400 KB each: 3.2 MB in all
+      const cpu = nn.engine.backendFor('test', 'cpu') as unknown as { values(t: unknown): Float32Array };
+      const inHeap = kept.filter((t) => heap.heapAddress(cpu.values(t)) >= 0);
+      expect(inHeap.length).toBeGreaterThan(0);
+      expect(inHeap.length).toBeLessThan(kept.length);
+      expect(heap.heapStats().bytesReserved).toBeLessThanOrEqual(2 * 2 ** 20);
+      const sum = kept.reduce((a, b) => nn.add(a, b));
+      expect(sum.shape).toEqual([100_000]);
+      expect(Number.isFinite(sum.sum().item())).toBe(true);
+    });
+  });
+
   describe('without WebAssembly (NN_WASM=0)', () => {
     afterEach(() => {
       vi.unstubAllEnvs();

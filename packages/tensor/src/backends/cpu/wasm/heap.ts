@@ -8,7 +8,7 @@
  * Why shared memory: growing a memory replaces its buffer, and an ordinary (non-shared) buffer is detached,
  * which would invalidate every tensor's view; the views of a shared buffer stay valid after growth. Where
  * shared memory is unavailable (a browser page that is not cross-origin isolated), WebAssembly is off
- * (`NN_WASM=0`) or the heap is full (2 GiB), `allocArray` falls back to ordinary typed arrays, which every kernel
+ * (`NN_WASM=0`) or the heap is full (heapLimit: 1 GiB by default), `allocArray` falls back to ordinary typed arrays, which every kernel
  * also accepts (the WebAssembly ones stream those through their scratch blocks, as before).
  *
  * Blocks are 64-byte aligned (cache lines; SIMD loads), in size classes of 64 bytes up to 1 KiB and four per
@@ -23,6 +23,19 @@ import { wasmEnabled } from './load.js';
 
 /** The memory's limit in 64 KiB pages: 2 GiB, the most that every build's i32 addresses reach safely. */
 export const HEAP_MAX_PAGES = 32768;
+/**
+ * How far the heap grows (bytes): 1 GiB by default, `NN_CPU_HEAP_MB` to change it (at most 2048). Past it,
+ * allocations fall back to ordinary typed arrays. The limit also bounds a loop that never frees its tensors
+ * (no `tidy`, no `dispose`): the garbage collector does not see heap blocks, only the views on them, so storage
+ * left to the FinalizationRegistry piles up in the heap until the collector runs for other reasons; ordinary
+ * arrays past the limit are memory it sees, so it runs, and the finalizers return the heap's blocks.
+ */
+function heapLimit(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const mb = Number.parseInt(env?.NN_CPU_HEAP_MB ?? '', 10);
+  return Math.min(HEAP_MAX_PAGES * 65536, mb > 0 ? mb * 2 ** 20 : 2 ** 30);
+}
+
 /** Bytes below this address stay unused: the modules' (empty) static data and stack sit under 1 KiB. */
 const HEAP_START = 65536;
 const ALIGN = 64;
@@ -39,6 +52,8 @@ interface Heap {
   owned: WeakMap<TypedArray, number>;
   /** Bytes in blocks handed out and not yet released. */
   inUse: number;
+  /** The most bytes the memory may grow to (heapLimit). */
+  limit: number;
 }
 
 let heap: Heap | null | undefined;
@@ -49,8 +64,9 @@ function getHeap(): Heap | null {
   heap = null;
   if (!wasmEnabled() || typeof SharedArrayBuffer !== 'function') return null;
   try {
-    const memory = new WebAssembly.Memory({ initial: 64, maximum: HEAP_MAX_PAGES, shared: true });
-    heap = { memory, top: HEAP_START, free: new Map(), buffers: new WeakSet([memory.buffer]), owned: new WeakMap(), inUse: 0 };
+    const limit = heapLimit();
+    const memory = new WebAssembly.Memory({ initial: Math.min(64, limit / 65536), maximum: HEAP_MAX_PAGES, shared: true });
+    heap = { memory, top: HEAP_START, free: new Map(), buffers: new WeakSet([memory.buffer]), owned: new WeakMap(), inUse: 0, limit };
   } catch {
     heap = null; // shared memory refused (e.g. a page that is not cross-origin isolated)
   }
@@ -79,11 +95,11 @@ function allocBlock(h: Heap, bytes: number): number {
   }
   const at = h.top;
   const end = at + size;
-  if (end > HEAP_MAX_PAGES * 65536) return -1;
+  if (end > h.limit) return -1;
   const have = h.memory.buffer.byteLength;
   if (end > have) {
     // Grow by at least an eighth of the heap, so a growing workload asks the system rarely.
-    const pages = Math.min(HEAP_MAX_PAGES - have / 65536, Math.max(Math.ceil((end - have) / 65536), have / 65536 / 8) | 0);
+    const pages = Math.min(h.limit / 65536 - have / 65536, Math.max(Math.ceil((end - have) / 65536), have / 65536 / 8) | 0);
     try {
       h.memory.grow(pages);
     } catch {
