@@ -12,3 +12,7 @@ export { kaimingUniform, kaimingNormal, heUniform, heNormal, type KaimingOptions
 export { orthogonal, type OrthogonalOptions } from './orthogonal.js';
 export { calculateGain, type Nonlinearity } from './gain.js';
 export { fanInFanOut, type Fans } from './fan.js';
+export {
+  uniform_, normal_, truncNormal_, constant_, zeros_, ones_, xavierUniform_, xavierNormal_, kaimingUniform_, kaimingNormal_,
+  orthogonal_, type InPlace, type UniformOptions, type NormalOptions,
+} from './in-place.js';
