@@ -89,7 +89,7 @@ flags:
   --clip X            clip the global gradient norm to X (default ${DEFAULTS.clip})
   --warmup F          fraction of the steps spent in linear warmup (default ${DEFAULTS.warmup})
   --limit N           use only N training images (and N/6 test images) for a quick run
-  --checkpoint PATH   save a checkpoint (safetensors) after every epoch and on Ctrl-C
+  --checkpoint PATH   save a checkpoint (loadFile reads it) after every epoch and on Ctrl-C
   --resume PATH       continue the run saved in PATH exactly where it stopped
   --plot PATH         write the loss/accuracy curves as an SVG file
   --help              show this help

@@ -17,7 +17,7 @@ function io() {
 describe('mnist trainer', () => {
   it('trains end to end on 1,200 digits and reports the test accuracy, writing a checkpoint and a plot', async () => {
     const { out, err } = io();
-    const ckpt = join(dir, 'run.safetensors');
+    const ckpt = join(dir, 'run.ckpt');
     const svg = join(dir, 'curves.svg');
     const code = await main(['--epochs', '2', '--limit', '1200', '--hidden', '64', '--checkpoint', ckpt, '--plot', svg], { out, err });
     expect(err.text).toBe('');

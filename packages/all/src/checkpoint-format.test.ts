@@ -1,46 +1,77 @@
-import { AdamW } from '@nn/optim';
-import { dispose, tensor } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint, decodeJson, encodeCheckpoint, encodeJson, joinOptimizerState, splitOptimizerState, type CheckpointMeta } from './checkpoint-format.js';
 import { backward } from '@nn/autograd';
+import { load, save } from '@nn/layers';
+import { AdamW } from '@nn/optim';
+import { dispose, memory, tensor, type Tensor } from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint-format.js';
+import { encodeV1 } from './checkpoint-v1.test-util.js';
+
+const bits = (t: Tensor) => Array.from(new Uint8Array(t.dataSync().slice().buffer));
+
+function checkpoint(): { c: Checkpoint; opt: AdamW } {
+  const p = tensor([1, 2, 3], { requiresGrad: true });
+  const opt = new AdamW([p], { lr: 0.1 });
+  backward(p.mul(tensor([1, -0.5, 2])).sum());
+  opt.step();
+  const c: Checkpoint = {
+    format: 'nn-fit-checkpoint', version: 2, epoch: 2, step: 40, batch: 3, samples: 96, lastLr: 0.01,
+    history: { epoch: [1, 2], loss: [0.5, Infinity], lr: [0.1, 0.1] }, earlyStopping: null, scheduler: null,
+    rng: { seed: 1, offset: 2 } as never, loader: { epoch: 1 }, validationLoader: null,
+    model: { w: tensor([[1, 2]]), 'bn.num_batches_tracked': tensor(4, { dtype: 'int32' }) },
+    optimizer: opt.stateDict(),
+    best: { w: tensor([[NaN, -0]]) },
+    running: { names: ['loss', 'accuracy'], sums: [tensor(3), tensor(2.5)] },
+  };
+  return { c, opt };
+}
+
+function expectSame(got: Checkpoint, want: Checkpoint): void {
+  const strip = (c: Checkpoint) => ({ ...c, model: null, optimizer: { ...c.optimizer, state: null }, best: null, running: c.running?.names });
+  expect(strip(got)).toEqual(strip(want));
+  for (const [k, t] of Object.entries(want.model)) expect(bits(got.model[k]!), k).toEqual(bits(t));
+  for (const [k, t] of Object.entries(want.best!)) expect(bits(got.best![k]!), k).toEqual(bits(t));
+  want.running!.sums.forEach((t, i) => expect(bits(got.running!.sums[i]!)).toEqual(bits(t)));
+  const e = want.optimizer.state['0']!;
+  expect(got.optimizer.state['0']!.step).toBe(e.step);
+  expect(bits(got.optimizer.state['0']!.expAvgSq as Tensor)).toEqual(bits(e.expAvgSq as Tensor));
+}
 
 describe('checkpoint format', () => {
-  it('keeps non-finite numbers through JSON', () => {
-    const v = { a: [1, NaN, Infinity, -Infinity], b: { c: -2.5 }, s: 'NaN' };
-    const back = decodeJson(encodeJson(v)) as typeof v;
-    expect(back.a).toEqual([1, NaN, Infinity, -Infinity]);
-    expect(back.b.c).toBe(-2.5);
-    expect(back.s).toBe('NaN');
+  it('is a file of save: model, optimizer tensors, best weights and running sums as tensors, the rest as data', async () => {
+    const { c, opt } = checkpoint();
+    const bytes = await encodeCheckpoint(c);
+    const raw = load(bytes) as Checkpoint;
+    expect(raw.format).toBe('nn-fit-checkpoint');
+    expect(raw.version).toBe(2);
+    expect((raw.optimizer.state['0']!.expAvg as Tensor).shape).toEqual([3]);
+    const back = decodeCheckpoint('test', bytes);
+    expectSame(back, c);
+    dispose([raw, back, c]);
+    opt.dispose();
   });
 
-  it('moves optimizer state tensors out of the JSON and back, bit for bit (NaN and -0 included)', () => {
-    const p = tensor([1, 2, 3], { requiresGrad: true });
-    const opt = new AdamW([p], { lr: 0.1 });
-    backward(p.mul(tensor([1, -0.5, 2])).sum());
-    opt.step();
-    const sd = opt.stateDict();
-    sd.state[0]!.expAvg = { shape: [3], dtype: 'float32', data: ['NaN', '-0', 0.25] };
-    const { json, tensors } = splitOptimizerState(sd);
-    expect(json.state[0]).toEqual({ step: 1, expAvg: 'optimizer.0.expAvg', expAvgSq: 'optimizer.0.expAvgSq' });
-    expect(Object.keys(tensors)).toEqual(['optimizer.0.expAvg', 'optimizer.0.expAvgSq']);
-    expect(joinOptimizerState('test', json, tensors)).toEqual(sd);
-    expect(() => joinOptimizerState('test', json, {})).toThrow("test: the optimizer state refers to tensor 'optimizer.0.expAvg', which the file lacks");
-    dispose(tensors);
+  it('still reads version 1 checkpoints (safetensors with the JSON in its metadata)', () => {
+    const { c, opt } = checkpoint();
+    const back = decodeCheckpoint('test', encodeV1(c));
+    expect(back.version).toBe(2);
+    expectSame(back, c);
+    dispose([back, c]);
+    opt.dispose();
   });
 
-  it('writes one safetensors file whose metadata holds the JSON state, and reads it back', async () => {
-    const meta = {
-      format: 'nn-fit-checkpoint', version: 1, epoch: 2, step: 40, batch: 3, samples: 96, lastLr: 0.01, running: ['loss'],
-      history: { epoch: [1, 2], loss: [0.5, Infinity], lr: [0.1, 0.1] }, earlyStopping: null,
-      optimizer: { state: {}, paramGroups: [] }, scheduler: null, rng: { seed: 1, offset: 2 }, loader: null, validationLoader: null,
-    } as CheckpointMeta;
-    const bytes = await encodeCheckpoint(meta, { 'model.w': tensor([[1, 2]]), 'running.loss': tensor(3) });
-    const { meta: back, tensors } = decodeCheckpoint('test', bytes);
-    expect(back).toEqual(meta);
-    expect(tensors['model.w']!.arraySync()).toEqual([[1, 2]]);
-    expect(tensors['running.loss']!.item()).toBe(3);
-    expect(() => decodeCheckpoint('test', new Uint8Array([1, 2, 3]))).toThrow('test: not a checkpoint (');
-    const other = await encodeCheckpoint({ ...meta, version: 9 as 1 }, {});
-    expect(() => decodeCheckpoint('test', other)).toThrow('test: checkpoint version 9 is not supported (this version reads 1)');
+  it('rejects other files and malformed checkpoints, leaving no tensors behind', async () => {
+    const { c, opt } = checkpoint();
+    const before = memory().numTensors;
+    expect(() => decodeCheckpoint('test', new Uint8Array([1, 2, 3]))).toThrow('test: not a checkpoint (readSafetensorsHeader: the file is truncated');
+    const good = await encodeCheckpoint(c);
+    expect(() => decodeCheckpoint('test', good.subarray(0, 100))).toThrow('test: not a checkpoint (load: the file is truncated: 100 bytes');
+    expect(() => decodeCheckpoint('test', save({ a: tensor([1]) }))).toThrow('test: not a fit checkpoint (format undefined)');
+    expect(() => decodeCheckpoint('test', save({ ...c, version: 9 }))).toThrow('test: checkpoint version 9 is not supported (this version reads 1 and 2)');
+    expect(() => decodeCheckpoint('test', save({ ...c, step: -1 }))).toThrow('test: checkpoint field step must be an integer >= 0, got -1');
+    expect(() => decodeCheckpoint('test', save({ ...c, model: { w: 1 } }))).toThrow('test: checkpoint field model must be a state dict of tensors');
+    expect(() => decodeCheckpoint('test', save({ ...c, running: { names: ['loss'], sums: [] } }))).toThrow('test: checkpoint field running must be {names, sums} or null');
+    expect(memory().numTensors).toBe(before + 1); // the tensor([1]) of the third case, owned by the test
+    dispose(c);
+    opt.dispose();
   });
 });

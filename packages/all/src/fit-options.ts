@@ -15,7 +15,7 @@ export interface FitOptimizer {
   readonly paramGroups: ReadonlyArray<{ params: Tensor[]; lr: number }>;
   step(): unknown;
   zeroGrad(): void;
-  stateDictAsync(): Promise<OptimizerStateDict>;
+  stateDict(): OptimizerStateDict;
   loadStateDict(state: OptimizerStateDict): void;
 }
 

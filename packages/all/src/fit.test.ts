@@ -2,15 +2,18 @@ import { BatchNorm1d, crossEntropy, Dropout, Linear, mseLoss, ReLU, Sequential }
 import { AdamW, SGD } from '@nn/optim';
 import { LambdaLR, ReduceLROnPlateau, StepLR, warmupCosineDecaySchedule } from '@nn/schedulers';
 import { DataLoader, TensorDataset } from '@nn/data';
-import { Generator, manualSeed, randn, tensor, type Tensor } from '@nn/tensor';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dispose, Generator, manualSeed, randn, tensor, Tensor } from '@nn/tensor';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Checkpoint } from './checkpoint-format.js';
+import { encodeV1 } from './checkpoint-v1.test-util.js';
 import { evaluate } from './evaluate.js';
 import { fit } from './fit.js';
 import type { FitOptions } from './fit-options.js';
 import type { History } from './history.js';
+import { loadFile } from './save-file.js';
 import { loaderFor, setup, sink, spirals } from './spirals.test-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nn-fit-'));
@@ -147,8 +150,8 @@ describe('fit', () => {
     await expect(fit(model, loader, { ...base, earlyStopping: { monitor: 'valLoss' } })).rejects.toThrow(
       "fit: earlyStopping monitors 'valLoss', which the logs do not have (keys: epoch, loss, accuracy, lr)",
     );
-    await expect(fit(model, loader, { ...base, resume: join(dir, 'missing.safetensors') })).rejects.toThrow(
-      `fit: resume from ${join(dir, 'missing.safetensors')}: cannot read`,
+    await expect(fit(model, loader, { ...base, resume: join(dir, 'missing.ckpt') })).rejects.toThrow(
+      `fit: resume from ${join(dir, 'missing.ckpt')}: cannot read`,
     );
     const other = new SGD(setup(1, 4).model.parameters(), { lr: 0.1 });
     await expect(fit(model, loader, { ...base, scheduler: new StepLR(other, { stepSize: 1 }) })).rejects.toThrow(
@@ -184,7 +187,7 @@ describe('fit checkpoints', () => {
 
   it('resumes mid-epoch after an abort to exactly the parameters and history of an uninterrupted run', async () => {
     const ref = await uninterrupted();
-    const path = join(dir, 'abort.safetensors');
+    const path = join(dir, 'abort.ckpt');
     const controller = new AbortController();
     const out = sink(false);
     const first = run({
@@ -204,7 +207,7 @@ describe('fit checkpoints', () => {
 
   it('resumes from the last periodic checkpoint after a callback throws', async () => {
     const ref = await uninterrupted();
-    const path = join(dir, 'steps.safetensors');
+    const path = join(dir, 'steps.ckpt');
     const first = run({
       epochs: 4, checkpoint: { path, every: 4 },
       callbacks: [{ onBatchEnd: (_b, logs) => { if (logs.step === 15) throw new Error('boom'); } }],
@@ -217,7 +220,7 @@ describe('fit checkpoints', () => {
 
   it('continues a finished run for more epochs exactly as if it had been asked for them at once', async () => {
     const ref = await uninterrupted();
-    const path = join(dir, 'epochs.safetensors');
+    const path = join(dir, 'epochs.ckpt');
     const first = await run({ epochs: 2, checkpoint: { path } }).history;
     expect(first.epoch).toEqual([1, 2]);
     const second = run({ epochs: 4, resume: path });
@@ -225,8 +228,24 @@ describe('fit checkpoints', () => {
     expect(state(second.model)).toEqual(ref.state);
   });
 
+  it('writes a file of save (loadFile reads it) and resumes from version 1 checkpoints too', async () => {
+    const ref = await uninterrupted();
+    const path = join(dir, 'epochs.ckpt');
+    const c = (await loadFile(path)) as Checkpoint;
+    expect([c.format, c.version, c.epoch, c.step]).toEqual(['nn-fit-checkpoint', 2, 2, 12]);
+    const keys = Object.keys(c.model);
+    expect(c.optimizer.state['0']!.expAvg).toBeInstanceOf(Tensor);
+    const v1 = join(dir, 'v1.safetensors');
+    writeFileSync(v1, encodeV1(c));
+    dispose(c);
+    const second = run({ epochs: 4, resume: v1 });
+    expect(await second.history).toEqual(ref.history);
+    expect(state(second.model)).toEqual(ref.state);
+    expect(keys).toEqual(Object.keys(ref.state));
+  });
+
   it('refuses a checkpoint of a different model', async () => {
-    const path = join(dir, 'epochs.safetensors');
+    const path = join(dir, 'epochs.ckpt');
     manualSeed(0);
     const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
     await expect(
@@ -249,7 +268,7 @@ describe('fit checkpoints', () => {
 
   it('reports a checkpoint that cannot be written and leaves no temporary file', async () => {
     const { model, optimizer } = setup(0, 4);
-    const path = join(dir, 'no-such-dir', 'c.safetensors');
+    const path = join(dir, 'no-such-dir', 'c.ckpt');
     await expect(
       fit(model, loaderFor(train, 50, 0), { optimizer, loss: crossEntropy, checkpoint: { path }, progress: false }),
     ).rejects.toThrow(`fit: checkpoint: cannot write ${path}: ENOENT`);

@@ -9,10 +9,7 @@ import { clipGradNorm } from '@nn/clip';
 import { ReduceLROnPlateau } from '@nn/schedulers';
 import { defaultGenerator, dispose, tidy, type Tensor } from '@nn/tensor';
 import { describe } from './args.js';
-import {
-  decodeCheckpoint, encodeCheckpoint, FORMAT, joinOptimizerState, prefixed, splitOptimizerState, VERSION, withPrefix,
-  type CheckpointMeta,
-} from './checkpoint-format.js';
+import { decodeCheckpoint, encodeCheckpoint, FORMAT, VERSION, type Checkpoint } from './checkpoint-format.js';
 import { EarlyStopping } from './early-stopping.js';
 import { batchParts, checkLoss, evaluateBatches } from './evaluate.js';
 import { checkFitOptions, type FitConfig, type FitLoader, type FitModel, type FitOptions } from './fit-options.js';
@@ -241,39 +238,34 @@ class Trainer {
   /** Writes the checkpoint file atomically. */
   async save(): Promise<void> {
     const { model, optimizer, scheduler, loader, validation, checkpoint } = this.c;
-    const meta: CheckpointMeta = {
-      format: FORMAT,
-      version: VERSION,
-      epoch: this.epochsDone,
-      step: this.step,
-      batch: this.batchInEpoch,
-      samples: this.acc?.samples ?? 0,
-      lastLr: this.lastLr,
-      running: this.acc ? [...this.acc.names] : null,
-      history: this.history,
-      earlyStopping: this.early?.state() ?? null,
-      optimizer: { state: {}, paramGroups: [] },
-      scheduler: scheduler ? { name: scheduler.constructor.name, state: scheduler.stateDict() } : null,
-      rng: defaultGenerator.getState(),
-      loader: loader.stateDict!(),
-      validationLoader: typeof validation?.loader.stateDict === 'function' ? validation.loader.stateDict() : null,
-    };
     const modelState = model.stateDict();
-    const tensors: Record<string, Tensor> = { ...prefixed(modelState, 'model') };
-    let optimizerTensors: Record<string, Tensor> = {};
+    const optimizerState = optimizer.stateDict();
     try {
-      const split = splitOptimizerState(await optimizer.stateDictAsync());
-      meta.optimizer = split.json;
-      optimizerTensors = split.tensors;
-      Object.assign(tensors, optimizerTensors);
-      if (this.early?.bestWeights) Object.assign(tensors, prefixed(this.early.bestWeights, 'best'));
-      if (this.acc) this.acc.names.forEach((name, i) => (tensors[`running.${name}`] = this.acc!.sums[i]!));
-      const bytes = await encodeCheckpoint(meta, tensors);
+      const state: Checkpoint = {
+        format: FORMAT,
+        version: VERSION,
+        epoch: this.epochsDone,
+        step: this.step,
+        batch: this.batchInEpoch,
+        samples: this.acc?.samples ?? 0,
+        lastLr: this.lastLr,
+        history: this.history,
+        earlyStopping: this.early?.state() ?? null,
+        scheduler: scheduler ? { name: scheduler.constructor.name, state: scheduler.stateDict() } : null,
+        rng: defaultGenerator.getState(),
+        loader: loader.stateDict!(),
+        validationLoader: typeof validation?.loader.stateDict === 'function' ? validation.loader.stateDict() : null,
+        model: modelState,
+        optimizer: optimizerState,
+        best: this.early?.bestWeights ?? null,
+        running: this.acc ? { names: [...this.acc.names], sums: [...this.acc.sums] } : null,
+      };
+      const bytes = await encodeCheckpoint(state);
       await writeFileAtomic(`${OP}: checkpoint`, checkpoint!.path, bytes);
       this.dirty = false;
     } finally {
       dispose(modelState);
-      dispose(optimizerTensors);
+      dispose(optimizerState);
     }
   }
 
@@ -281,56 +273,48 @@ class Trainer {
   async restore(path: string): Promise<void> {
     const op = `${OP}: resume from ${path}`;
     const { model, optimizer, scheduler, loader, validation } = this.c;
-    const { meta, tensors } = decodeCheckpoint(op, await readFile(op, path));
+    const ckpt = decodeCheckpoint(op, await readFile(op, path));
     let keepBest: Record<string, Tensor> | null = null;
     try {
-      const modelState = withPrefix(tensors, 'model');
       try {
-        model.loadStateDict(modelState);
+        model.loadStateDict(ckpt.model);
       } catch (e) {
         throw new Error(`${op}: the model does not match the checkpoint: ${(e as Error).message}`);
       }
-      optimizer.loadStateDict(joinOptimizerState(op, meta.optimizer, tensors));
+      optimizer.loadStateDict(ckpt.optimizer);
       if (scheduler) {
-        if (!meta.scheduler) throw new Error(`${op}: fit has a scheduler (${scheduler.constructor.name}) but the checkpoint has none`);
-        if (meta.scheduler.name !== scheduler.constructor.name)
-          throw new Error(`${op}: the checkpoint's scheduler is ${meta.scheduler.name}, fit's is ${scheduler.constructor.name}`);
-        scheduler.loadStateDict(meta.scheduler.state as Record<string, unknown>);
-      } else if (meta.scheduler) throw new Error(`${op}: the checkpoint has a scheduler (${meta.scheduler.name}) but fit has none`);
-      defaultGenerator.setState(meta.rng);
-      (loader.loadStateDict as (s: unknown) => void).call(loader, meta.loader);
-      if (meta.validationLoader && typeof validation?.loader.loadStateDict === 'function')
-        (validation.loader.loadStateDict as (s: unknown) => void).call(validation.loader, meta.validationLoader);
+        if (!ckpt.scheduler) throw new Error(`${op}: fit has a scheduler (${scheduler.constructor.name}) but the checkpoint has none`);
+        if (ckpt.scheduler.name !== scheduler.constructor.name)
+          throw new Error(`${op}: the checkpoint's scheduler is ${ckpt.scheduler.name}, fit's is ${scheduler.constructor.name}`);
+        scheduler.loadStateDict(ckpt.scheduler.state as Record<string, unknown>);
+      } else if (ckpt.scheduler) throw new Error(`${op}: the checkpoint has a scheduler (${ckpt.scheduler.name}) but fit has none`);
+      defaultGenerator.setState(ckpt.rng);
+      (loader.loadStateDict as (s: unknown) => void).call(loader, ckpt.loader);
+      if (ckpt.validationLoader && typeof validation?.loader.loadStateDict === 'function')
+        (validation.loader.loadStateDict as (s: unknown) => void).call(validation.loader, ckpt.validationLoader);
 
-      if (this.early && meta.earlyStopping) {
-        this.early.loadState(meta.earlyStopping);
-        const best = withPrefix(tensors, 'best');
-        if (this.early.restoreBest && Object.keys(best).length) this.early.setBestWeights((keepBest = best));
+      if (this.early && ckpt.earlyStopping) {
+        this.early.loadState(ckpt.earlyStopping);
+        if (this.early.restoreBest && ckpt.best && Object.keys(ckpt.best).length) this.early.setBestWeights((keepBest = ckpt.best));
       }
-      if (meta.running) {
-        const [first, ...names] = meta.running;
+      if (ckpt.running) {
+        const [first, ...names] = ckpt.running.names;
         if (first !== 'loss') throw new Error(`${op}: the running sums must start with 'loss', got ${describe(first)}`);
         this.metrics = this.resumeMetrics(op, names);
-        const sums = meta.running.map((n) => {
-          const t = tensors[`running.${n}`];
-          if (!t) throw new Error(`${op}: the checkpoint lacks the running sum '${n}'`);
-          return t;
-        });
-        this.acc = new Accumulator(meta.running, this.device);
-        this.acc.restore(sums, meta.samples);
+        this.acc = new Accumulator(ckpt.running.names, this.device);
+        this.acc.restore(ckpt.running.sums, ckpt.samples);
       }
-      this.history = meta.history;
-      this.epochsDone = meta.epoch;
-      this.step = meta.step;
-      this.batchInEpoch = meta.batch;
-      this.lastLr = meta.lastLr;
+      this.history = ckpt.history;
+      this.epochsDone = ckpt.epoch;
+      this.step = ckpt.step;
+      this.batchInEpoch = ckpt.batch;
+      this.lastLr = ckpt.lastLr;
     } finally {
-      const best = new Set(keepBest ? Object.values(keepBest) : []);
-      dispose(Object.values(tensors).filter((t) => !best.has(t)));
+      dispose(keepBest ? { ...ckpt, best: null } : ckpt);
     }
     this.progress.message(
-      `resumed from ${path}: ${meta.epoch} epoch${meta.epoch === 1 ? '' : 's'} done, step ${meta.step}` +
-        (meta.batch ? `, ${meta.batch} batches into epoch ${meta.epoch + 1}` : ''),
+      `resumed from ${path}: ${ckpt.epoch} epoch${ckpt.epoch === 1 ? '' : 's'} done, step ${ckpt.step}` +
+        (ckpt.batch ? `, ${ckpt.batch} batches into epoch ${ckpt.epoch + 1}` : ''),
     );
   }
 
