@@ -5,7 +5,7 @@
  * small factor of the last's; with Xavier or half-He it is orders of magnitude smaller, and the early layers
  * barely train.
  *
- *   pnpm deep-mlp [--depth 30] [--width 128] [--epochs 2] [--limit 2048] [--plot deep-mlp] (see --help)
+ *   pnpm deep-mlp [--depth 30] [--width 128] [--epochs 3] [--limit 2048] [--plot deep-mlp] (see --help)
  *
  * Importing this module has no side effects: `main(argv, io)` runs the program.
  */
@@ -34,7 +34,7 @@ export interface Options {
 }
 
 export const DEFAULTS: Options = {
-  depth: 30, width: 128, epochs: 2, limit: 2048, batchSize: 64, lr: 0.01, seed: 0, every: 0, inits: [...INITS], plot: null,
+  depth: 30, width: 128, epochs: 3, limit: 2048, batchSize: 64, lr: 0.01, seed: 0, every: 0, inits: [...INITS], plot: null,
 };
 
 export const HELP = `usage: node examples/dist/deep-mlp/train.js [flags]
