@@ -1,7 +1,8 @@
 /** Forward hooks, requiresGrad_ and moving a module between devices. */
 import { backward } from '@nn/autograd';
+import { kaimingNormal_, zeros_ } from '@nn/init';
 import { SGD } from '@nn/optim';
-import { keep, memory, ones, tensor, tidy, type Tensor } from '@nn/tensor';
+import { Generator, keep, memory, ones, tensor, tidy, type Tensor } from '@nn/tensor';
 import { useWebGpu } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, Linear, Module, MSELoss, ReLU, Sequential } from './index.js';
@@ -128,5 +129,28 @@ describe('Module.to', () => {
       expect(got[k]!.device).toBe('cpu');
       values(got[k]!).forEach((v, i) => expect(v).toBeCloseTo(values(t)[i]!, 5));
     }
+  });
+});
+
+describe('Module.apply with the in-place initializers', () => {
+  it('re-initialises parameters in place: same tensors, so an optimizer built before keeps them', () => {
+    const net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+    const params = net.parameters();
+    const opt = new SGD(params, { lr: 0.5 });
+    const g = new Generator(3);
+    const visited: string[] = [];
+    net.apply((m) => {
+      visited.push(m.constructor.name);
+      if (m instanceof Linear) {
+        kaimingNormal_(m.weight, { nonlinearity: 'relu', generator: g });
+        zeros_(m.bias!);
+      }
+    });
+    expect(visited).toEqual(['Linear', 'ReLU', 'Linear', 'Sequential']);
+    expect(net.parameters()).toEqual(params);
+    expect(values((net.at(2) as Linear).bias!)).toEqual([0, 0]);
+    backward(net.call(ones([1, 3])).sum());
+    opt.step();
+    expect(values((net.at(2) as Linear).bias!)).toEqual([-0.5, -0.5]);
   });
 });
