@@ -133,6 +133,28 @@ describe('watchActivations', () => {
     tidy(() => void model.call(x));
     expect(probe.take().size).toBe(0);
   });
+
+  it('falls back to wrapping forward (undone exactly by remove()) on a Module without forward hooks', () => {
+    manualSeed(3);
+    const model = new Net();
+    const lin = model.head as unknown as { registerForwardHook?: unknown; forward: unknown };
+    const own = (k: string) => Object.prototype.hasOwnProperty.call(lin, k);
+    lin.registerForwardHook = undefined;
+    try {
+      const probe = watchActivations(model, { layers: ['head'] });
+      expect(own('forward')).toBe(true);
+      const x = randn([5, 3]);
+      const out = tidy(() => model.call(x).detach());
+      const stats = probe.take().get('head')!;
+      expect([...stats.dataSync()].map((v) => Number(v.toFixed(5)))).toEqual([out.mean().item(), out.std().item()].map((v) => Number(v.toFixed(5))));
+      stats.dispose();
+      probe.remove();
+      expect(own('forward')).toBe(false);
+    } finally {
+      delete lin.registerForwardHook;
+    }
+    expect(own('registerForwardHook')).toBe(false);
+  });
 });
 
 describe('TrainingDiagnostics', () => {
