@@ -47,9 +47,9 @@ export {
   loadSafetensors, readSafetensorsHeader, type LoadSafetensorsOptions, type SafetensorsHeader, type SafetensorsTensorInfo,
 } from './safetensors/load.js';
 export type { SafetensorsDType } from './safetensors/dtypes.js';
-
 export { save, saveAsync } from './save/save.js';
 export { load, type LoadOptions } from './save/load.js';
+
 export { RNNBase, type RNNOptions, type RNNWeights } from './rnn/rnn-base.js';
 export { LSTM } from './rnn/lstm.js';
 export { GRU } from './rnn/gru.js';
