@@ -102,7 +102,7 @@ describe('registration by assignment', () => {
     // CtorNet's property 'stack' stands for the child 'linear_relu_stack'.
     const c = new CtorNet();
     const seq = new Sequential(new Linear(4, 8));
-    c.stack = seq;
+    (c as { stack: Sequential }).stack = seq;
     expect(c.namedChildren().map(([n]) => n)).toEqual(['linear_relu_stack', 'head']);
     expect(c.children()[0]).toBe(seq);
     expect(() => ((c as { head: unknown }).head = 3)).toThrow(

@@ -73,15 +73,20 @@ interface BufferSlot {
 /**
  * Called with `(module, inputs)` before `forward` (PyTorch's forward pre-hook): return nothing to keep the
  * inputs, or replacement inputs (an array of all of them, or the single input of a one-input module).
+ * `inputs` is untyped, as in PyTorch: typing it by the module's forward signature would make modules with
+ * different signatures unassignable to each other. (Method syntax: the hook's parameters compare bivariantly,
+ * so a `Linear` stays assignable to a `Module` of any signature.)
  */
-export type ForwardPreHook<M = AnyModule, In extends unknown[] = unknown[]> = (module: M, inputs: In) => In | In[0] | null | undefined | void;
+export type ForwardPreHook<M = AnyModule> = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  hook(module: M, inputs: any[]): unknown;
+}['hook'];
 
 /** Called with `(module, inputs, output)` after `forward` (PyTorch's forward hook): return nothing, or a replacement output. */
-export type ForwardHook<M = AnyModule, In extends unknown[] = unknown[], Out = unknown> = (
-  module: M,
-  inputs: In,
-  output: Out,
-) => Out | null | undefined | void;
+export type ForwardHook<M = AnyModule, Out = unknown> = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  hook(module: M, inputs: any[], output: Out): unknown;
+}['hook'];
 
 /** What the proxy's trap calls on each own-property definition of a module (set by Module's static block). */
 let onDefine: (module: AnyModule, target: object, key: string, value: unknown) => void = () => {};
@@ -156,7 +161,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> exte
    * Registers `fn(module, inputs)` to run before every `call` (PyTorch's `register_forward_pre_hook`); it may
    * return replacement inputs. `remove()` on the returned handle unregisters it.
    */
-  registerForwardPreHook(fn: ForwardPreHook<this, In>): RemovableHandle {
+  registerForwardPreHook(fn: ForwardPreHook<this>): RemovableHandle {
     return this.#addHook('registerForwardPreHook', this.#forwardPreHooks, fn as unknown as ForwardPreHook);
   }
 
@@ -164,7 +169,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> exte
    * Registers `fn(module, inputs, output)` to run after every `call` (PyTorch's `register_forward_hook`); it
    * may return a replacement output. Tensors it keeps are freed by an enclosing `tidy` unless `keep`-ed.
    */
-  registerForwardHook(fn: ForwardHook<this, In, Out>): RemovableHandle {
+  registerForwardHook(fn: ForwardHook<this, Out>): RemovableHandle {
     return this.#addHook('registerForwardHook', this.#forwardHooks, fn as unknown as ForwardHook);
   }
 
