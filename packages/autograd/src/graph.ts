@@ -128,9 +128,10 @@ export function inputsOf(node: Node): readonly Tensor[] {
   return out ?? node.inputs;
 }
 
-/** How a saved tensor whose storage changed was modified: the last in-place op on it, else assign(). */
+/** How a saved tensor whose storage changed was modified: by an in-place op (naming the last one), else by assign(). */
 export function modificationOf(t: Tensor): string {
-  return `${modifiedBy.get(t) ?? 'assign'}()`;
+  const op = modifiedBy.get(t);
+  return op === undefined ? 'assign()' : `an in-place op (the last was ${op}())`;
 }
 
 type MutableNode = { -readonly [K in keyof Node]: Node[K] } & { inputs: Tensor[]; saved: { tensor: Tensor; dataId: DataId }[] };
@@ -166,13 +167,15 @@ export const inPlaceHook: InPlaceHook = {
     const old = target.detach();
     old.requiresGrad = target.requiresGrad;
     const prev = nodes.get(target);
-    if (prev) nodes.set(old, isReleased(prev) ? prev : { ...prev, output: old });
+    if (prev) nodes.set(old, isReleased(prev) || prev.output !== target ? prev : { ...prev, output: old });
     // The op's own nodes (a composite like clamp records several) read the old value.
     forEachNode([result], (n) => retarget(n as MutableNode, target, old, target.dataId), since);
-    // Its last node now makes x; x's new storage will be the result's.
+    // Its last node now makes x. A rule that reads its output reads a copy of the result's storage handle, so a
+    // later in-place op on x does not change what it reads (PyTorch saves the original for such in-place ops).
     nodes.delete(result);
-    node.output = target;
-    retarget(node, result, target, result.dataId);
+    const savesOutput = node.saved.some((e) => e.tensor === result);
+    node.output = savesOutput ? result.detach() : target;
+    if (savesOutput) retarget(node, result, node.output, result.dataId);
     nodes.set(target, node);
     target.requiresGrad = true;
     let vs = versions.get(target);

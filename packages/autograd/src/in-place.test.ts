@@ -31,14 +31,14 @@ describe('in-place ops and autograd', () => {
     const y = x.mul(x); // saves x
     x.add_(1);
     expect(() => backward(y.sum())).toThrow(
-      "backward: a tensor (shape [3]) saved for the gradient of 'Mul' was modified by add_() after it was used",
+      "backward: a tensor (shape [3]) saved for the gradient of 'Mul' was modified by an in-place op (the last was add_()) after it was used",
     );
     // Under noGrad too (the values changed all the same).
     const w = tensor([1, 2], { requiresGrad: true });
     const h = w.exp(); // saves its output
     const loss = h.sum();
     noGrad(() => h.mul_(2));
-    expect(() => backward(loss)).toThrow("saved for the gradient of 'Exp' was modified by mul_() after it was used");
+    expect(() => backward(loss)).toThrow("saved for the gradient of 'Exp' was modified by an in-place op (the last was mul_()) after it was used");
   });
 
   it('records an in-place op on a non-leaf: later uses see the new value, earlier ones the old', () => {

@@ -54,9 +54,9 @@ fn main(${FLAT_MAIN_ARGS}) {
     let nanJ = ${nan('kj')};
     var before = false;
     if (nanI || nanJ) {
-      before = ${this.descending ? 'nanJ && !nanI' : 'nanI && !nanJ'} || (nanI && nanJ && j < i);
+      before = (${this.descending ? 'nanJ && !nanI' : 'nanI && !nanJ'}) || (nanI && nanJ && j < i);
     } else {
-      before = ${first} || (kj == ki && j < i);
+      before = (${first}) || (kj == ki && j < i);
     }
     if (before) { rank = rank + 1u; }
   }
