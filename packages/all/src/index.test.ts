@@ -14,4 +14,12 @@ describe('@nn/all', () => {
     expect('uniform' in all).toBe(false);
     for (const name of Object.keys(tensorPkg)) expect(all).toHaveProperty(name);
   });
+
+  it('exports the PyTorch-fluency names flat: in-place initializers, loss modules, Parameter, registerHook', () => {
+    expect(all.kaimingNormal_).toBe(initPkg.kaimingNormal_);
+    expect(all.zeros_).toBe(initPkg.zeros_);
+    expect(init.orthogonal_).toBe(initPkg.orthogonal_);
+    for (const f of [all.MSELoss, all.CrossEntropyLoss, all.NLLLoss, all.BCEWithLogitsLoss, all.HuberLoss, all.Parameter, all.registerHook])
+      expect(typeof f).toBe('function');
+  });
 });

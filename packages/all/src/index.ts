@@ -4,9 +4,10 @@
  * Every package is re-exported flat — `import { tensor, Linear, AdamW, StepLR, DataLoader, clipGradNorm, fit }
  * from '@nn/all'` — except @nn/init, whose `zeros`/`ones` would shadow the tensor constructors: it is the
  * namespace `init` (`init.kaimingNormal(shape)`, `init.zeros(shape)`), and its initializers whose names clash with
- * nothing (`kaimingNormal`, `xavierUniform`, `calculateGain`, ...) are exported flat as well. Two type names that
- * two packages define are renamed here: @nn/schedulers' `StateDict` and `ParamGroup` are `SchedulerStateDict`
- * and `SchedulerParamGroup` (the flat `StateDict` is @nn/layers', `ParamGroup` @nn/optim's).
+ * nothing (`kaimingNormal`, `xavierUniform`, `calculateGain`, the in-place `kaimingNormal_`, `zeros_`, ...) are
+ * exported flat as well. Two type names that two packages define are renamed here: @nn/schedulers' `StateDict` and
+ * `ParamGroup` are `SchedulerStateDict` and `SchedulerParamGroup` (the flat `StateDict` is @nn/layers', `ParamGroup`
+ * @nn/optim's).
  */
 export * from '@nn/tensor';
 export * from '@nn/autograd';
@@ -19,6 +20,8 @@ export * as init from '@nn/init';
 export {
   calculateGain, fanInFanOut, glorotNormal, glorotUniform, heNormal, heUniform, kaimingNormal, kaimingUniform, orthogonal,
   truncNormal, xavierNormal, xavierUniform,
+  uniform_, normal_, truncNormal_, constant_, zeros_, ones_, xavierUniform_, xavierNormal_, kaimingUniform_, kaimingNormal_,
+  orthogonal_,
 } from '@nn/init';
 export type { StateDict } from '@nn/layers';
 export type { ParamGroup } from '@nn/optim';
