@@ -12,6 +12,8 @@ const CASES: [string, (w: Tensor, g: Generator) => Tensor, (shape: number[], g: 
   ['uniform_', (w, g) => uniform_(w, { a: -0.5, b: 2, generator: g }), (s, g) => uniform(s, -0.5, 2, { generator: g })],
   ['uniform_ default', (w, g) => uniform_(w, { generator: g }), (s, g) => uniform(s, { generator: g })],
   ['normal_', (w, g) => normal_(w, { mean: 1, std: 0.1, generator: g }), (s, g) => normal(s, 1, 0.1, { generator: g })],
+  ['normal_ positional', (w, g) => normal_(w, 0, 0.02, { generator: g }), (s, g) => normal(s, 0, 0.02, { generator: g })],
+  ['uniform_ positional', (w, g) => uniform_(w, -1, 1, { generator: g }), (s, g) => uniform(s, -1, 1, { generator: g })],
   ['truncNormal_', (w, g) => truncNormal_(w, { std: 0.02, a: -0.04, b: 0.04, generator: g }),
     (s, g) => truncNormal(s, { std: 0.02, a: -0.04, b: 0.04, generator: g })],
   ['constant_', (w) => constant_(w, 0.25), (s) => constant(s, 0.25)],

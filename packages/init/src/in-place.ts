@@ -33,14 +33,26 @@ export interface NormalOptions extends InPlace<InitOptions> {
   std?: number;
 }
 
-/** Fills `tensor` with U(a, b) (default U(0, 1)), as `uniform(tensor.shape, a, b)`. */
-export function uniform_<T extends Tensor>(tensor: T, opts?: UniformOptions): T {
-  return fill('uniform_', 'uniform', tensor, opts, (s, o) => uniform(s, o.a ?? 0, o.b ?? 1, o));
+/**
+ * Fills `tensor` with U(a, b) (default U(0, 1)), as `uniform(tensor.shape, a, b)`: `uniform_(t, {a, b})`, or
+ * positionally as PyTorch and `uniform`, `uniform_(t, a, b, opts?)`.
+ */
+export function uniform_<T extends Tensor>(tensor: T, opts?: UniformOptions): T;
+export function uniform_<T extends Tensor>(tensor: T, a: number, b?: number, opts?: InPlace<InitOptions>): T;
+export function uniform_<T extends Tensor>(tensor: T, a?: number | UniformOptions, b?: number, opts?: InPlace<InitOptions>): T {
+  const o: UniformOptions | undefined = typeof a === 'number' ? { ...opts, a, b } : a;
+  return fill('uniform_', 'uniform', tensor, o, (s, p) => uniform(s, p.a ?? 0, p.b ?? 1, p));
 }
 
-/** Fills `tensor` with N(mean, std²) (default N(0, 1)), as `normal(tensor.shape, mean, std)`. */
-export function normal_<T extends Tensor>(tensor: T, opts?: NormalOptions): T {
-  return fill('normal_', 'normal', tensor, opts, (s, o) => normal(s, o.mean ?? 0, o.std ?? 1, o));
+/**
+ * Fills `tensor` with N(mean, std²) (default N(0, 1)), as `normal(tensor.shape, mean, std)`:
+ * `normal_(t, {mean, std})`, or positionally as PyTorch and `normal`, `normal_(t, mean, std, opts?)`.
+ */
+export function normal_<T extends Tensor>(tensor: T, opts?: NormalOptions): T;
+export function normal_<T extends Tensor>(tensor: T, mean: number, std?: number, opts?: InPlace<InitOptions>): T;
+export function normal_<T extends Tensor>(tensor: T, mean?: number | NormalOptions, std?: number, opts?: InPlace<InitOptions>): T {
+  const o: NormalOptions | undefined = typeof mean === 'number' ? { ...opts, mean, std } : mean;
+  return fill('normal_', 'normal', tensor, o, (s, p) => normal(s, p.mean ?? 0, p.std ?? 1, p));
 }
 
 /** Fills `tensor` with N(mean, std²) truncated to [a, b] (defaults 0, 1, −2, 2), as `truncNormal`. */
