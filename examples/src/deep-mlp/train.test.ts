@@ -15,7 +15,7 @@ function io() {
 
 describe('deep-mlp: vanishing gradients in a 30-layer ReLU MLP', () => {
   // The first layer's gradient norm over the last one's at step 1 (MNIST digits, width 128, batch 64). Measured
-  // over 50 runs (seeds 0-9 on 256, 512 and 2048 digits, and 20 draws of the first batch): He 0.61-5.9, Xavier
+  // over 40 runs (seeds 0-9 on 256, 512 and 2048 digits, and 10 other draws of the first batch): He 0.61-5.9, Xavier
   // 1.2e-3-1.1e-2, half-He 4.1e-8-4.2e-7. The thresholds leave a margin of at least 1.7x around those ranges.
   it('He keeps the first/last gradient-norm ratio within [0.1, 10]; Xavier and half-He collapse it by orders of magnitude', async () => {
     for (const seed of [0, 1, 2]) {
