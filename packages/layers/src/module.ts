@@ -235,7 +235,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> exte
    */
   #onAssign(target: object, key: string, value: unknown): void {
     if (value === undefined) return; // a class field declared without initialiser
-    const old: unknown = Reflect.get(target, key);
+    // Only own data properties can hold a registered value (and reading an accessor here would run it on the raw instance).
+    const old: unknown = Reflect.getOwnPropertyDescriptor(target, key)?.value;
     if (old === value) return;
     const cls = this.constructor.name;
     const where = `${cls}: assigning ${describe(value)} to property '${key}'`;
