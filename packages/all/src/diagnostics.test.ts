@@ -90,6 +90,10 @@ describe('recordDiagnostics', () => {
     expect(model.head.weight.dataSync()).toEqual(w);
     const picked = await recordDiagnostics(model, { layers: (name) => name.startsWith('body') });
     expect(picked.layers.map((l) => l.name)).toEqual(['body.0', 'body.2']);
+    // No layers at all: an empty record, and the optimizer still steps.
+    let stepped = 0;
+    const none = await recordDiagnostics(new Sequential(new ReLU()), { optimizer: { step: () => void stepped++ } });
+    expect([none.layers, stepped]).toEqual([[], 1]);
   });
 
   it('rejects bad arguments with messages that name them', async () => {

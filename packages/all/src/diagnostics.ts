@@ -114,6 +114,7 @@ export function layerParams(layers: readonly Layer[]): Tensor[] {
 
 /** A kept [P] tensor of ‖∇θ‖ per parameter (-1 where a parameter has no gradient, since a NaN norm is news). */
 export function gradNorms(params: readonly Tensor[]): Tensor {
+  if (params.length === 0) return keep(full([0], 0));
   return noGrad(() => tidy(() => keep(stack(params.map((p) => (p.grad ? l2(p.grad) : full([], -1)))))));
 }
 
@@ -126,6 +127,7 @@ export function measureUpdate<T>(params: readonly Tensor[], step: () => T): { re
   const before = noGrad(() => params.map((p) => keep(p.clone())));
   try {
     const result = step();
+    if (params.length === 0) return { result, norms: keep(full([0, 2], 0)) };
     const norms = noGrad(() => tidy(() => keep(stack(params.map((p, i) => stack([l2(before[i]!), l2(p.sub(before[i]!))]))))));
     return { result, norms };
   } finally {
@@ -152,11 +154,15 @@ export async function collectDiagnostics(
 ): Promise<DiagnosticsRecord> {
   const params = layerParams(layers);
   const captured = measured.probe ? measured.probe.take() : new Map<string, Tensor>();
-  const owned = [...captured.values(), ...(measured.updates ? [measured.updates] : [])];
+  const owned = [...captured.values(), ...(measured.updates ? [measured.updates] : []), ...(measured.grads ? [measured.grads] : [])];
+  if (params.length === 0) {
+    dispose(owned);
+    return { step: at.step, epoch: at.epoch, layers: [] };
+  }
   let values: Tensor;
   try {
     const grads = measured.grads ?? gradNorms(params);
-    owned.push(grads);
+    if (!measured.grads) owned.push(grads);
     values = noGrad(() =>
       tidy(() => {
         const parts = [stack(params.map(l2)), grads];
