@@ -225,7 +225,12 @@ class Engine {
 
   runKernel(name: string, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}, backend?: Backend): Tensor {
     const b = this.#backendOf(name, inputs, backend);
-    const info = (this.#kernel(name, b) as KernelFunc)({ inputs, attrs, backend: b });
+    let info: TensorInfo;
+    try {
+      info = (this.#kernel(name, b) as KernelFunc)({ inputs, attrs, backend: b });
+    } catch (e) {
+      throw outOfMemory(name, inputs, e);
+    }
     if (Array.isArray(info)) throw new Error(`${name}: the kernel has several outputs; run it with engine.runKernelMulti`);
     const out = this.makeTensor(info, b);
     for (const l of this.listeners) l(name, inputs, attrs, out);
@@ -362,6 +367,16 @@ class Engine {
     this.endScope(result);
     return result;
   }
+}
+
+/**
+ * A kernel's failure to allocate its output (V8's `RangeError: Invalid typed array length` or `Array buffer
+ * allocation failed`) as an error naming the kernel and its input shapes; any other error unchanged.
+ */
+function outOfMemory(name: string, inputs: readonly Tensor[], e: unknown): unknown {
+  if (!(e instanceof RangeError) || !/typed array length|buffer allocation/i.test(e.message)) return e;
+  const shapes = inputs.map((t) => `[${t.shape.join(', ')}]`).join(', ');
+  return new Error(`${name}: cannot allocate the output for inputs of shapes ${shapes} (${e.message}): too large for memory`);
 }
 
 /** Finds tensors in a returned value: a tensor, or arrays, Maps and plain objects holding tensors. */
