@@ -316,15 +316,15 @@ describe('Optimizer state dict', () => {
     expect(load((sd) => ((sd.state['0']!.expAvg as { data: unknown[] }).data[1] = 'x'))).toThrow(
       "Adam.loadStateDict: state[0].expAvg.data[1] must be a number or one of 'NaN', 'Infinity', '-Infinity', '-0', got \"x\"",
     );
-    expect(load((sd) => (sd.state['0']!.expAvg = tensor([1, 2, 3])))).toThrow(
+    expect(load((sd) => (sd.state['0']!.expAvg = tensor([1, 2, 3]) as never))).toThrow(
       'Adam.loadStateDict: state[0].expAvg has shape [3], but its parameter has shape [2]',
     );
-    expect(load((sd) => (sd.state['0']!.expAvg = tensor([1, 2], { dtype: 'int32' })))).toThrow(
+    expect(load((sd) => (sd.state['0']!.expAvg = tensor([1, 2], { dtype: 'int32' }) as never))).toThrow(
       'Adam.loadStateDict: state[0].expAvg must be a float32 tensor, got int32',
     );
     const gone = tensor([1, 2]);
     gone.dispose();
-    expect(load((sd) => (sd.state['0']!.expAvg = gone))).toThrow('Adam.loadStateDict: state[0].expAvg (shape [2]) has been disposed');
+    expect(load((sd) => (sd.state['0']!.expAvg = gone as never))).toThrow('Adam.loadStateDict: state[0].expAvg (shape [2]) has been disposed');
     expect(load((sd) => (sd.state['0']!.expAvg = [1, 2] as never))).toThrow(
       'Adam.loadStateDict: state[0].expAvg must be a Tensor (or a serialized tensor {shape, dtype, data}), got [1,2]',
     );
