@@ -23,12 +23,12 @@ export async function saveFile(path: string, obj: unknown): Promise<void> {
 }
 
 /** `load` of the file at `path` (written by `saveFile`, or `save`'s bytes written any other way). */
-export async function loadFile(path: string, opts?: LoadOptions): Promise<unknown> {
+export async function loadFile<T = unknown>(path: string, opts?: LoadOptions): Promise<T> {
   const op = 'loadFile';
   if (typeof path !== 'string' || path === '') throw new Error(`${op}: path must be a non-empty string, got ${JSON.stringify(path) ?? String(path)}`);
   const bytes = await readFile(op, path);
   try {
-    return load(bytes, opts);
+    return load<T>(bytes, opts);
   } catch (e) {
     throw new Error(`${op}: ${path}: ${(e as Error).message.replace(/^load: /, '')}`, { cause: e });
   }

@@ -24,9 +24,10 @@ class Ref {
  * The value `save(obj)` or `saveAsync(obj)` wrote: plain objects, arrays, numbers, strings, booleans, null,
  * undefined and Tensors as they were (tensors bit for bit, with their dtype and shape; a tensor saved at two
  * places is one Tensor at both). The tensors are ordinary (tracked by the enclosing `tidy`, no `requiresGrad`):
- * dispose them when done, e.g. `dispose(loaded)`.
+ * dispose them when done, e.g. `dispose(loaded)`. `T` types the result for the caller (`load<Checkpoint>(bytes)`),
+ * as `torch.load`'s result is whatever was saved; nothing checks it against `T`.
  */
-export function load(bytes: Uint8Array | ArrayBuffer, opts?: LoadOptions): unknown {
+export function load<T = unknown>(bytes: Uint8Array | ArrayBuffer, opts?: LoadOptions): T {
   const op = 'load';
   const { device } = checkOptions(op, opts, ['device']);
   let buf: Uint8Array;
@@ -76,7 +77,7 @@ export function load(bytes: Uint8Array | ArrayBuffer, opts?: LoadOptions): unkno
   } catch (e) {
     throw new Error(`${op}: the tensor section is invalid (${(e as Error).message})`);
   }
-  return resolve(tree, tensors);
+  return resolve(tree, tensors) as T;
 }
 
 function getUint64(dv: DataView, at: number): number {
