@@ -23,7 +23,8 @@ function epochIds(loader: DataLoader<Tensor[]>): number[][] {
 describe('DataLoader', () => {
   it('yields batches in order by default, with the dataset rows, and a short last batch', () => {
     const ds = makeDataset(5);
-    const loader = new DataLoader(ds, { batchSize: 2 });
+    // Collecting every batch: the caller owns them (no step scope).
+    const loader = new DataLoader(ds, { batchSize: 2, stepScope: false });
     expect(loader.length).toBe(3);
     const batches = [...loader];
     expect(batches.map(([x]) => x!.shape)).toEqual([[2, 2], [2, 2], [1, 2]]);
@@ -153,7 +154,7 @@ describe('DataLoader', () => {
       length: 3,
       get: (i) => ({ x: [i, i + 0.5], tag: `s${i}`, w: tensor([i * 2], { dtype: 'int32' }) }),
     };
-    const loader = new DataLoader(ds, { batchSize: 2 });
+    const loader = new DataLoader(ds, { batchSize: 2, stepScope: false });
     const before = memory().numTensors;
     const batches = [...loader];
     expect(batches).toHaveLength(2);
@@ -186,8 +187,8 @@ describe('DataLoader', () => {
 
   it('gathers a TensorDataset batch with one indexSelect per tensor, equal to collating the samples', () => {
     const ds = makeDataset(9);
-    const fast = new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(5) });
-    const slow = new DataLoader({ length: ds.length, get: (i: number) => ds.get(i) }, { batchSize: 4, shuffle: true, generator: new Generator(5) });
+    const fast = new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(5), stepScope: false });
+    const slow = new DataLoader({ length: ds.length, get: (i: number) => ds.get(i) }, { batchSize: 4, shuffle: true, generator: new Generator(5), stepScope: false });
     const a = [...fast].map((b) => b.map((t) => t.arraySync()));
     const b = [...slow].map((bt) => bt.map((t) => t.arraySync()));
     expect(a).toEqual(b);
@@ -262,7 +263,7 @@ describe('DataLoader', () => {
       { x: [3, 4], y: 1 },
       { x: [5, 6], y: 0 },
     ];
-    const batches = [...new DataLoader(samples, { batchSize: 2 })];
+    const batches = [...new DataLoader(samples, { batchSize: 2, stepScope: false })];
     expect(batches.map((b) => [b.x.map((t) => t.arraySync()), b.y.arraySync()])).toEqual([
       [[[1, 3], [2, 4]], [0, 1]],
       [[[5], [6]], [0]],
@@ -284,7 +285,7 @@ describe('DataLoader', () => {
     expect(() => new DataLoader({ length: -1, get: () => 0 })).toThrow('DataLoader: dataset.length must be a non-negative integer, got number -1');
     expect(() => new DataLoader(ds, { batchSize: 1.5 })).toThrow('DataLoader: batchSize must be a positive integer or a function (epoch) => size, got number 1.5');
     expect(() => new DataLoader(ds, { batch_size: 2 } as never)).toThrow(
-      "DataLoader: unknown option 'batch_size' (options: batchSize, shuffle, dropLast, generator, collate)",
+      "DataLoader: unknown option 'batch_size' (options: batchSize, shuffle, dropLast, generator, collate, stepScope)",
     );
     expect(() => new DataLoader(ds, { shuffle: 1 } as never)).toThrow('DataLoader: shuffle must be a boolean, got number 1');
     expect(() => new DataLoader(ds, { generator: 3 } as never)).toThrow('DataLoader: generator must be a Generator, got number 3');

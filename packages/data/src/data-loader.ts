@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator, permutation, tidy, type GeneratorState } from '@nn/tensor';
+import { Generator, defaultGenerator, engine, permutation, tidy, type GeneratorState, type Tensor } from '@nn/tensor';
 import { defaultCollate, type Collated } from './collate.js';
 import { asDataset, assertDataset, type Dataset, type DatasetLike } from './dataset.js';
 import { checkDataLoaderState, type DataLoaderState } from './data-loader-state.js';
@@ -26,9 +26,19 @@ export interface DataLoaderOptions<T, B> {
    * tensors where `tidy` finds them: directly, or in arrays, Maps and plain objects.
    */
   collate?: (samples: T[]) => B;
+  /**
+   * Give each loop step a memory scope (default true): the tensors a step creates (its batch, the model's
+   * output, the loss, ...) are freed when the batch after next is drawn, so a PyTorch-style loop with no `tidy`
+   * and no `dispose` keeps its memory flat. One step of grace lets a value carried into the next step (an RNN's
+   * hidden state, the previous loss) still be used there; `keep(t)` a tensor that must live longer (such as
+   * a list of losses). Parameters, buffers, gradients and optimizer state are kept by their owners and are never
+   * freed this way. When the loop ends (or `break`s) the last step's tensors stay alive. False: batches are the
+   * caller's to dispose, as before.
+   */
+  stepScope?: boolean;
 }
 
-const OPTIONS = ['batchSize', 'shuffle', 'dropLast', 'generator', 'collate'] as const;
+const OPTIONS = ['batchSize', 'shuffle', 'dropLast', 'generator', 'collate', 'stepScope'] as const;
 
 /** The epoch in progress: its sample order and how far it got. */
 interface Epoch {
@@ -43,8 +53,9 @@ interface Epoch {
 /**
  * Iterates over a dataset in minibatches (PyTorch's `DataLoader`). Each `for (const batch of loader)` (or
  * `for await`) is one epoch: every sample exactly once, in index order or — with `shuffle` — in a fresh random
- * permutation drawn from the generator (sampling without replacement). Batches are new tensors owned by the
- * caller: dispose them, or run each step inside `tidy`. The loader itself holds no tensors.
+ * permutation drawn from the generator (sampling without replacement). Each step of the loop runs in a memory
+ * scope that frees its tensors (batch included) one batch later (`stepScope`, default true); with
+ * `stepScope: false` batches are new tensors owned by the caller: dispose them, or run each step in `tidy`.
  *
  * Counters: `epoch` is the number of epochs finished — an epoch finishes when its iteration runs out or is
  * abandoned (`break`, an exception in the loop body, or a new iteration starting) — so during an epoch it is
@@ -55,6 +66,10 @@ interface Epoch {
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly dataset: Dataset<T>;
   readonly shuffle: boolean;
+  /** Whether each loop step's tensors are freed one batch later (see DataLoaderOptions.stepScope). */
+  readonly stepScope: boolean;
+  /** The step scopes of this loader's iterations (one after another: an epoch's last step is freed in the next). */
+  readonly #steps: StepScopes | null;
   readonly dropLast: boolean;
   /** The generator given in the options (undefined: shuffling uses the default generator). */
   readonly generator: Generator | undefined;
@@ -74,6 +89,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     const o = checkOptions('DataLoader', options, OPTIONS);
     this.#batchSize = checkBatchSize('DataLoader', o.batchSize ?? 1);
     this.shuffle = checkBoolean('DataLoader', 'shuffle', o.shuffle ?? false);
+    this.stepScope = checkBoolean('DataLoader', 'stepScope', o.stepScope ?? true);
+    this.#steps = this.stepScope ? new StepScopes() : null;
     this.dropLast = checkBoolean('DataLoader', 'dropLast', o.dropLast ?? false);
     if (o.generator !== undefined && !(o.generator instanceof Generator))
       throw new Error(`DataLoader: generator must be a Generator, got ${describe(o.generator)}`);
@@ -131,16 +148,27 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       if (op === 'return') return false;
       throw new Error(`DataLoader: this iterator is stale: a newer iteration started (or loadStateDict was called); start a new one`);
     };
+    const steps = this.#steps;
     const iterator: IterableIterator<B> = {
       next: (): IteratorResult<B> => {
         live('next');
+        steps?.endStep();
         const epoch = this.#current;
-        if (!epoch) return { done: true, value: undefined };
+        if (!epoch) {
+          steps?.finish();
+          return { done: true, value: undefined };
+        }
+        steps?.beginStep();
         const batch = this.#nextBatch(epoch);
-        if (batch.done) this.#finishEpoch();
+        if (batch.done) {
+          steps?.finish();
+          this.#finishEpoch();
+        }
         return batch;
       },
       return: (): IteratorResult<B> => {
+        steps?.endStep();
+        steps?.finish();
         if (live('return')) this.#finishEpoch();
         return { done: true, value: undefined };
       },
@@ -269,4 +297,36 @@ function checkBatchSize(op: string, size: unknown): BatchSize {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1)
     throw new Error(`${op}: batchSize must be a positive integer or a function (epoch) => size, got ${describe(size)}`);
   return size;
+}
+
+/**
+ * The memory scopes of a loader's steps (DataLoaderOptions.stepScope): a step's scope opens before its batch is
+ * drawn and closes when the next batch is asked for; its tensors are freed one step later still, also across the
+ * end of an epoch (the last step's tensors outlive the loop and are freed during the next epoch's first step).
+ */
+class StepScopes {
+  #open: object | null = null;
+  /** The tensors of the step before the current one, freed when the current one ends. */
+  #previous: Tensor[] = [];
+
+  beginStep(): void {
+    this.#open = engine.openStepScope();
+  }
+
+  endStep(): void {
+    if (!this.#open) return;
+    const ended = engine.closeStepScope('DataLoader', this.#open);
+    this.#open = null;
+    for (const t of this.#previous) engine.disposeBecause(t, 'freed by the DataLoader two batches after it was made: keep(t) to hold a tensor longer, or create the loader with {stepScope: false}');
+    this.#previous = ended;
+  }
+
+  /**
+   * The loop is over: a scope opened for a batch that did not come closes; the last step's tensors stay alive
+   * until the next iteration's first step ends.
+   */
+  finish(): void {
+    if (this.#open) engine.closeStepScope('DataLoader', this.#open);
+    this.#open = null;
+  }
 }

@@ -65,6 +65,8 @@ class Engine {
   private readonly scopes: Scope[] = [];
   private readonly listeners: KernelListener[] = [];
   private retainer: GraphRetainer | undefined;
+  /** Why a tensor was disposed, where something other than the user did it (see disposeBecause). */
+  private readonly disposeReasons = new WeakMap<Tensor, string>();
   private inPlaceHook: InPlaceHook | undefined;
   private nextId = 0;
   /**
@@ -255,7 +257,10 @@ class Engine {
     let b = backend;
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i]!;
-      if (t.isDisposed) throw new Error(`${name}: input ${i} (shape ${JSON.stringify(t.shape)}) has been disposed`);
+      if (t.isDisposed) {
+        const why = this.disposeReasons.get(t);
+        throw new Error(`${name}: input ${i} (shape ${JSON.stringify(t.shape)}) has been disposed${why ? ` (${why})` : ''}`);
+      }
       if (b === undefined) b = t.backendImpl;
       else if (t.backendImpl !== b)
         throw new Error(`${name}: inputs are on different devices (${b.name} and ${t.device}); move one with .to('${b.name}')`);
@@ -319,6 +324,49 @@ class Engine {
 
   startScope(): void {
     this.scopes.push({ tensors: new Set(), firstId: this.nextId });
+  }
+
+  /**
+   * Opens a scope for one step of a loop (a DataLoader's batch: see @nn/data) and returns its token. Unlike
+   * `tidy`, the scope is closed by `closeStepScope`, which hands its tensors back instead of disposing them, so
+   * the loop can free them later (one step later, so a value carried to the next step still works).
+   */
+  openStepScope(): object {
+    const scope = { tensors: new Set<Tensor>(), firstId: this.nextId };
+    this.scopes.push(scope);
+    return scope;
+  }
+
+  /**
+   * Closes the step scope `token` (which must be the innermost open scope): its live tensors move to the
+   * enclosing scope (or, at top level, to the finalization safety net) and are returned for the caller to free.
+   */
+  closeStepScope(op: string, token: object): Tensor[] {
+    const top = this.scopes.at(-1);
+    if (top !== token) {
+      if (!this.scopes.includes(token as Scope)) return [];
+      throw new Error(`${op}: a tidy/startScope opened during the step is still open; close it before the next step`);
+    }
+    this.scopes.pop();
+    const parent = this.scopes.at(-1);
+    const out = [...top.tensors];
+    for (const t of out) {
+      if (parent) parent.tensors.add(t);
+      else this.track(t);
+    }
+    return out;
+  }
+
+  /** Why `t` was disposed, where something other than the user did it (see disposeBecause). */
+  disposeReason(t: Tensor): string | undefined {
+    return this.disposeReasons.get(t);
+  }
+
+  /** Disposes `t` noting why, so a later use of it says so (e.g. freed at the end of its DataLoader step). */
+  disposeBecause(t: Tensor, reason: string): void {
+    if (t.isDisposed) return;
+    this.disposeReasons.set(t, reason);
+    this.dispose(t);
   }
 
   endScope(result: unknown): void {

@@ -91,7 +91,9 @@ export class Tensor {
   }
 
   private assertLive(op: string): void {
-    if (this._disposed) throw new Error(`${op}: tensor (shape ${fmtShape(this.shape)}, ${this.dtype}) has been disposed`);
+    if (!this._disposed) return;
+    const why = engineRef?.disposeReason(this);
+    throw new Error(`${op}: tensor (shape ${fmtShape(this.shape)}, ${this.dtype}) has been disposed${why ? ` (${why})` : ''}`);
   }
 
   /** A copy of the elements, on any backend. */
