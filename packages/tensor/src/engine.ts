@@ -65,6 +65,8 @@ class Engine {
   private readonly scopes: Scope[] = [];
   private readonly listeners: KernelListener[] = [];
   private retainer: GraphRetainer | undefined;
+  /** Called with every new tensor and the op (kernel or creation function) that made it: the leak detector. */
+  private readonly creationObservers: ((t: Tensor, op: string) => void)[] = [];
   /** Why a tensor was disposed, where something other than the user did it (see disposeBecause). */
   private readonly disposeReasons = new WeakMap<Tensor, string>();
   private inPlaceHook: InPlaceHook | undefined;
@@ -140,7 +142,7 @@ class Engine {
   // ---- tensors and storage ----
 
   /** Wraps kernel output (or fresh storage) as a tracked Tensor. */
-  makeTensor(info: TensorInfo, backend: Backend): Tensor {
+  makeTensor(info: TensorInfo, backend: Backend, op = 'unknown'): Tensor {
     let entry = this.data.get(info.dataId);
     if (!entry) {
       entry = { backend, refs: 0, bytes: backend.byteSize(info.dataId) };
@@ -152,6 +154,7 @@ class Engine {
     const scope = this.scopes[this.scopes.length - 1];
     if (scope) scope.tensors.add(t);
     else this.track(t);
+    for (const o of this.creationObservers) o(t, op);
     return t;
   }
 
@@ -234,7 +237,7 @@ class Engine {
       throw outOfMemory(name, inputs, e);
     }
     if (Array.isArray(info)) throw new Error(`${name}: the kernel has several outputs; run it with engine.runKernelMulti`);
-    const out = this.makeTensor(info, b);
+    const out = this.makeTensor(info, b, name);
     for (const l of this.listeners) l(name, inputs, attrs, out);
     return out;
   }
@@ -247,7 +250,7 @@ class Engine {
     const b = this.#backendOf(name, inputs, backend);
     const infos = (this.#kernel(name, b) as MultiKernelFunc)({ inputs, attrs, backend: b });
     if (!Array.isArray(infos)) throw new Error(`${name}: the kernel has a single output; run it with engine.runKernel`);
-    const outs = infos.map((info) => this.makeTensor(info, b));
+    const outs = infos.map((info) => this.makeTensor(info, b, name));
     for (const out of outs) for (const l of this.listeners) l(name, inputs, attrs, out);
     return outs;
   }
@@ -279,6 +282,15 @@ class Engine {
     return () => {
       const i = this.listeners.indexOf(l);
       if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Adds an observer of tensor creation (see LeakDetector); returns its removal. */
+  observeCreation(fn: (t: Tensor, op: string) => void): () => void {
+    this.creationObservers.push(fn);
+    return () => {
+      const i = this.creationObservers.indexOf(fn);
+      if (i >= 0) this.creationObservers.splice(i, 1);
     };
   }
 

@@ -6,6 +6,7 @@ export {
   TENSOR_FIRST_METHODS, VARIADIC_METHODS, type Dims, type VarOptions, type BackwardOptions, type TensorHook, type RemovableHandle,
 } from './tensor-methods.js';
 export { IN_PLACE_METHODS } from './in-place.js';
+export { LeakDetector, type LeakDetectorOptions } from './leak-detector.js';
 export * from './kernels.js';
 export { describeValue, isPlainObject, checkOptions } from './validate.js';
 export * from './ops/index.js';

@@ -138,7 +138,7 @@ export class Tensor {
     this.assertLive('to');
     if (device === this.device) return this;
     const target = eng().backendFor('to', device);
-    return eng().makeTensor({ dataId: target.write(this.dataSync(), this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target);
+    return eng().makeTensor({ dataId: target.write(this.dataSync(), this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target, 'to');
   }
 
   /** Like `to`, but reads asynchronously, so it also moves tensors off WebGPU. */
@@ -147,13 +147,13 @@ export class Tensor {
     if (device === this.device) return this;
     const target = eng().backendFor('toAsync', device);
     const values = await this.data();
-    return eng().makeTensor({ dataId: target.write(values, this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target);
+    return eng().makeTensor({ dataId: target.write(values, this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target, 'toAsync');
   }
 
   /** A tensor sharing this one's storage, outside any gradient graph. */
   detach(): Tensor {
     this.assertLive('detach');
-    return eng().makeTensor({ dataId: this._dataId, shape: this.shape, dtype: this.dtype }, this.backendImpl);
+    return eng().makeTensor({ dataId: this._dataId, shape: this.shape, dtype: this.dtype }, this.backendImpl, 'detach');
   }
 
   /**

@@ -22,7 +22,7 @@ export type TensorData = number | boolean | TypedArray | readonly TensorData[];
 /** Creates a tensor from `values` (taking ownership of the array) on `opts.device` or the current backend. */
 export function fromValues(op: string, values: TypedArray, shape: readonly number[], dtype: DType, opts: CreateOptions = {}): Tensor {
   const backend = opts.device ? engine.backendFor(op, opts.device) : engine.backend;
-  const t = engine.makeTensor({ dataId: backend.write(values, shape, dtype), shape, dtype }, backend);
+  const t = engine.makeTensor({ dataId: backend.write(values, shape, dtype), shape, dtype }, backend, op);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }

@@ -33,7 +33,7 @@ export function scalarOn(value: number | boolean, dtype: DType, device: Device):
   const backend = engine.backendFor('scalar', device);
   const arr = makeArray(dtype, 1);
   arr[0] = typeof value === 'boolean' ? Number(value) : value;
-  return engine.makeTensor({ dataId: backend.write(arr, [], dtype), shape: [], dtype }, backend);
+  return engine.makeTensor({ dataId: backend.write(arr, [], dtype), shape: [], dtype }, backend, 'scalar');
 }
 
 /**
