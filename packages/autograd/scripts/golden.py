@@ -13,6 +13,8 @@ import json
 import os
 
 import torch
+
+from golden_io import write_golden
 import torch.nn.functional as F
 
 torch.manual_seed(0)
@@ -208,12 +210,7 @@ def main():
         'loss': 'sum(output * weights), or output when weights is null',
         'cases': [run(*c) for c in CASES],
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'golden', 'grads.json')
-    with open(path, 'w') as f:
-        json.dump(doc, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(CASES)} cases to {os.path.normpath(path)} ({os.path.getsize(path)} bytes)')
-
+    write_golden('grads.json', doc)
 
 if __name__ == '__main__':
     main()

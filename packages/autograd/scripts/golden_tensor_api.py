@@ -16,6 +16,8 @@ import os
 
 import torch
 
+from golden_io import write_golden
+
 gen = torch.Generator().manual_seed(2024)
 
 
@@ -154,12 +156,7 @@ def main():
         'loss': 'sum(output * weights) for a float output (NaN outputs count as 0), none otherwise',
         'cases': [run(*c) for c in CASES],
     }
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'golden', 'tensor-api.json')
-    with open(path, 'w') as f:
-        json.dump(doc, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {len(CASES)} cases to {os.path.normpath(path)} ({os.path.getsize(path)} bytes)')
-
+    write_golden('tensor-api.json', doc)
 
 if __name__ == '__main__':
     main()
