@@ -10,22 +10,36 @@ import { f32Bits, FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, flatDispatch, type
 
 const OUTPUTS = ['param', 'expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
 
-class AdamStepProgram implements Program {
-  readonly shaderKey: string;
+/**
+ * What both updates' programs share: one invocation per element of n, the float32 scalars as uniforms 1…k
+ * (uniform 0 is n), and a shader key from the op, the output and the flags that change the WGSL.
+ */
+abstract class UpdateProgram implements Program {
   readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
   readonly dispatch: [number, number, number];
   readonly uniforms: number[];
+  readonly shaderKey: string;
 
+  constructor(n: number, scalars: number[], op: string, output: string | number, flags: boolean[]) {
+    this.uniforms = [n, ...scalars.map(f32Bits)];
+    this.dispatch = flatDispatch(Math.ceil(n / FLAT_WORKGROUP));
+    this.shaderKey = `${op}:${output}:${flags.map(Number).join('')}`;
+  }
+
+  abstract getUserCode(): string;
+}
+
+class AdamStepProgram extends UpdateProgram {
   constructor(
     n: number,
     private readonly a: AdamStepAttrs,
     private readonly output: number,
   ) {
-    // Uniform layout: [n, β1, β2, 1 − β1, 1 − β2, −stepSize, biasCorrection2Sqrt, eps, weightDecay, decay]
-    this.uniforms = [n, ...[a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, -a.stepSize, a.biasCorrection2Sqrt, a.eps, a.weightDecay, a.decay].map(f32Bits)];
-    this.dispatch = flatDispatch(Math.ceil(n / FLAT_WORKGROUP));
-    const flags = [a.maximize, a.amsgrad, a.weightDecay !== 0, a.weightDecay === 1, a.decay !== 1, 1 - a.beta1 === 1, 1 - a.beta2 === 1, a.stepSize === -1];
-    this.shaderKey = `adamStep:${OUTPUTS[output]}:${flags.map(Number).join('')}`;
+    // Uniforms: [n, β1, β2, 1 − β1, 1 − β2, −stepSize, biasCorrection2Sqrt, eps, weightDecay, decay]
+    super(
+      n, [a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, -a.stepSize, a.biasCorrection2Sqrt, a.eps, a.weightDecay, a.decay], 'adamStep', OUTPUTS[output]!,
+      [a.maximize, a.amsgrad, a.weightDecay !== 0, a.weightDecay === 1, a.decay !== 1, 1 - a.beta1 === 1, 1 - a.beta2 === 1, a.stepSize === -1],
+    );
   }
 
   getUserCode(): string {
@@ -58,23 +72,18 @@ registerKernel<WebGpuBackend>('webgpu', 'AdamStep', ({ inputs, attrs, backend })
   return Array.from({ length: count }, (_, k) => backend.runProgram(new AdamStepProgram(n, a, k), inputs, inputs[0]!.shape, 'float32'));
 });
 
-class SgdStepProgram implements Program {
-  readonly shaderKey: string;
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-
+class SgdStepProgram extends UpdateProgram {
   constructor(
     n: number,
     private readonly a: SgdStepAttrs,
     private readonly hasBuffer: boolean,
     private readonly output: number,
   ) {
-    // Uniform layout: [n, −lr, weightDecay, momentum, 1 − dampening]
-    this.uniforms = [n, ...[-a.lr, a.weightDecay, a.momentum, 1 - a.dampening].map(f32Bits)];
-    this.dispatch = flatDispatch(Math.ceil(n / FLAT_WORKGROUP));
-    const flags = [a.maximize, a.weightDecay !== 0, a.weightDecay === 1, a.momentum !== 0, hasBuffer, a.nesterov, 1 - a.dampening === 1, a.momentum === 1, -a.lr === 1];
-    this.shaderKey = `sgdStep:${output}:${flags.map(Number).join('')}`;
+    // Uniforms: [n, −lr, weightDecay, momentum, 1 − dampening]
+    super(
+      n, [-a.lr, a.weightDecay, a.momentum, 1 - a.dampening], 'sgdStep', output,
+      [a.maximize, a.weightDecay !== 0, a.weightDecay === 1, a.momentum !== 0, hasBuffer, a.nesterov, 1 - a.dampening === 1, a.momentum === 1, -a.lr === 1],
+    );
   }
 
   getUserCode(): string {
