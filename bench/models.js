@@ -17,11 +17,10 @@
 import * as nn from '@nn/tensor';
 import { backward } from '@nn/autograd';
 import { clipGradNorm } from '@nn/clip';
-import {
-  BatchNorm1d, BatchNorm2d, Conv2d, crossEntropy, Dropout, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Module, ReLU, Sequential,
-} from '@nn/layers';
-import { Adam, AdamW, SGD } from '@nn/optim';
+import { BatchNorm1d, crossEntropy, Dropout, GELU, LayerNorm, Linear, Module, ReLU, Sequential } from '@nn/layers';
+import { AdamW, SGD } from '@nn/optim';
 import { printTable, runNodeChild, runPython, timeSteps } from './peers.js';
+import { cnnWorkload, mlpWorkload, tfjsBlocks } from './workloads.js';
 
 const argv = process.argv.slice(2);
 const stepsArg = argv.indexOf('--steps');
@@ -68,9 +67,8 @@ class ResBlock extends Module {
 
 const OURS = {
   mlp() {
-    const g = new nn.Generator(0);
-    const model = new Sequential(new Linear(784, 256, { generator: g }), new ReLU(), new Linear(256, 256, { generator: g }), new ReLU(), new Linear(256, 10, { generator: g }));
-    return trainStep(model, new Adam(model.parameters(), { lr: 1e-3 }), nn.randn([128, 784], { generator: g }), nn.randint(0, 10, [128], { generator: g }));
+    const { model, opt, x, y } = mlpWorkload();
+    return trainStep(model, opt, x, y);
   },
   resmlp() {
     const g = new nn.Generator(0);
@@ -102,13 +100,8 @@ const OURS = {
     return () => nn.add(a, b).dispose();
   },
   cnn() {
-    const g = new nn.Generator(0);
-    const model = new Sequential(
-      new Conv2d(1, 32, 3, { padding: 1, bias: false, generator: g }), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
-      new Conv2d(32, 64, 3, { padding: 1, bias: false, generator: g }), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
-      new Flatten(), new Dropout(0.1, { generator: g }), new Linear(64 * 49, 10, { generator: g }),
-    );
-    return trainStep(model, new AdamW(model.parameters(), { lr: 1e-3 }), nn.randn([64, 1, 28, 28], { generator: g }), nn.randint(0, 10, [64], { generator: g }));
+    const { model, opt, x, y } = cnnWorkload();
+    return trainStep(model, opt, x, y);
   },
 };
 
@@ -133,11 +126,7 @@ async function timeTfjs() {
   await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
   await tf.ready();
-  let seed = 1;
-  const rand = (shape, std = 1) => tf.randomNormal(shape, 0, std, 'float32', seed++);
-  const dense = (i, o) => ({ w: tf.variable(rand([i, o], 1 / Math.sqrt(i))), b: tf.variable(tf.zeros([o])) });
-  const apply = (l, x) => tf.add(tf.matMul(x, l.w), l.b);
-  const labels = (n) => tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', seed++), 10);
+  const { rand, dense, apply, labels } = tfjsBlocks(tf);
   const step = (opt, lossFn, clip = 0) => () => {
     let loss;
     if (!clip) loss = opt.minimize(lossFn, true);

@@ -29,9 +29,9 @@
 import { existsSync } from 'node:fs';
 import * as nn from '@nn/tensor';
 import { backward } from '@nn/autograd';
-import { BatchNorm2d, Conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
-import { Adam, AdamW } from '@nn/optim';
+import { crossEntropy } from '@nn/layers';
 import { median, printTable, runNodeChild, timeSteps } from './peers.js';
+import { cnnWorkload, mlpWorkload, tfjsBlocks } from './workloads.js';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -163,8 +163,7 @@ async function tfjsRun() {
     await backend.queue.onSubmittedWorkDone();
   };
   const out = { matmul: {}, steps: {} };
-  let seed = 1;
-  const rand = (shape, std = 1) => tf.randomNormal(shape, 0, std, 'float32', seed++);
+  const { rand, dense, apply, labels } = tfjsBlocks(tf);
 
   if (CASES.includes('matmul')) {
     for (const n of SIZES) {
@@ -177,9 +176,6 @@ async function tfjsRun() {
     }
   }
 
-  const dense = (i, o) => ({ w: tf.variable(rand([i, o], 1 / Math.sqrt(i))), b: tf.variable(tf.zeros([o])) });
-  const apply = (l, x) => tf.add(tf.matMul(x, l.w), l.b);
-  const labels = (n) => tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', seed++), 10);
   const step = (opt, lossFn) => async () => {
     const loss = opt.minimize(lossFn, true);
     await loss.data(); // submits the step and waits for it
@@ -268,22 +264,7 @@ if (CASES.includes('matmul')) {
   }
 }
 
-const MODELS = {
-  mlp() {
-    const g = new nn.Generator(0);
-    const model = new Sequential(new Linear(784, 256, { generator: g }), new ReLU(), new Linear(256, 256, { generator: g }), new ReLU(), new Linear(256, 10, { generator: g }));
-    return { model, opt: new Adam(model.parameters(), { lr: 1e-3 }), x: nn.randn([128, 784], { generator: g }), y: nn.randint(0, 10, [128], { generator: g }) };
-  },
-  cnn() {
-    const g = new nn.Generator(0);
-    const model = new Sequential(
-      new Conv2d(1, 32, 3, { padding: 1, bias: false, generator: g }), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
-      new Conv2d(32, 64, 3, { padding: 1, bias: false, generator: g }), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
-      new Flatten(), new Dropout(0.1, { generator: g }), new Linear(64 * 49, 10, { generator: g }),
-    );
-    return { model, opt: new AdamW(model.parameters(), { lr: 1e-3 }), x: nn.randn([64, 1, 28, 28], { generator: g }), y: nn.randint(0, 10, [64], { generator: g }) };
-  },
-};
+const MODELS = { mlp: mlpWorkload, cnn: cnnWorkload };
 
 for (const name of STEP_CASES) {
   const { model, opt, x, y } = MODELS[name]();
