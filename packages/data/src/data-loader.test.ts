@@ -23,8 +23,7 @@ function epochIds(loader: DataLoader<Tensor[]>): number[][] {
 describe('DataLoader', () => {
   it('yields batches in order by default, with the dataset rows, and a short last batch', () => {
     const ds = makeDataset(5);
-    // Collecting every batch: the caller owns them (no step scope).
-    const loader = new DataLoader(ds, { batchSize: 2, stepScope: false });
+    const loader = new DataLoader(ds, { batchSize: 2 });
     expect(loader.length).toBe(3);
     const batches = [...loader];
     expect(batches.map(([x]) => x!.shape)).toEqual([[2, 2], [2, 2], [1, 2]]);
@@ -154,7 +153,7 @@ describe('DataLoader', () => {
       length: 3,
       get: (i) => ({ x: [i, i + 0.5], tag: `s${i}`, w: tensor([i * 2], { dtype: 'int32' }) }),
     };
-    const loader = new DataLoader(ds, { batchSize: 2, stepScope: false });
+    const loader = new DataLoader(ds, { batchSize: 2 });
     const before = memory().numTensors;
     const batches = [...loader];
     expect(batches).toHaveLength(2);
@@ -187,8 +186,8 @@ describe('DataLoader', () => {
 
   it('gathers a TensorDataset batch with one indexSelect per tensor, equal to collating the samples', () => {
     const ds = makeDataset(9);
-    const fast = new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(5), stepScope: false });
-    const slow = new DataLoader({ length: ds.length, get: (i: number) => ds.get(i) }, { batchSize: 4, shuffle: true, generator: new Generator(5), stepScope: false });
+    const fast = new DataLoader(ds, { batchSize: 4, shuffle: true, generator: new Generator(5) });
+    const slow = new DataLoader({ length: ds.length, get: (i: number) => ds.get(i) }, { batchSize: 4, shuffle: true, generator: new Generator(5) });
     const a = [...fast].map((b) => b.map((t) => t.arraySync()));
     const b = [...slow].map((bt) => bt.map((t) => t.arraySync()));
     expect(a).toEqual(b);
@@ -263,7 +262,7 @@ describe('DataLoader', () => {
       { x: [3, 4], y: 1 },
       { x: [5, 6], y: 0 },
     ];
-    const batches = [...new DataLoader(samples, { batchSize: 2, stepScope: false })];
+    const batches = [...new DataLoader(samples, { batchSize: 2 })];
     expect(batches.map((b) => [b.x.map((t) => t.arraySync()), b.y.arraySync()])).toEqual([
       [[[1, 3], [2, 4]], [0, 1]],
       [[[5], [6]], [0]],

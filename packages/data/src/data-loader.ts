@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator, engine, permutation, tidy, type GeneratorState, type Tensor } from '@nn/tensor';
+import { Generator, Tensor, defaultGenerator, engine, permutation, tidy, type GeneratorState } from '@nn/tensor';
 import { defaultCollate, type Collated } from './collate.js';
 import { asDataset, assertDataset, type Dataset, type DatasetLike } from './dataset.js';
 import { checkDataLoaderState, type DataLoaderState } from './data-loader-state.js';
@@ -32,8 +32,9 @@ export interface DataLoaderOptions<T, B> {
    * and no `dispose` keeps its memory flat. One step of grace lets a value carried into the next step (an RNN's
    * hidden state, the previous loss) still be used there; `keep(t)` a tensor that must live longer (such as
    * a list of losses). Parameters, buffers, gradients and optimizer state are kept by their owners and are never
-   * freed this way. When the loop ends (or `break`s) the last step's tensors stay alive. False: batches are the
-   * caller's to dispose, as before.
+   * freed this way. When the loop ends (or `break`s) the last step's tensors stay alive until the next epoch's
+   * first step ends. A step that makes no tensor of its own (collecting batches: `[...loader]`) frees nothing:
+   * its batch stays the caller's. False: batches are always the caller's to dispose, as before.
    */
   stepScope?: boolean;
 }
@@ -160,6 +161,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
         }
         steps?.beginStep();
         const batch = this.#nextBatch(epoch);
+        if (!batch.done) steps?.setBatch(batch.value);
         if (batch.done) {
           steps?.finish();
           this.#finishEpoch();
@@ -303,14 +305,24 @@ function checkBatchSize(op: string, size: unknown): BatchSize {
  * The memory scopes of a loader's steps (DataLoaderOptions.stepScope): a step's scope opens before its batch is
  * drawn and closes when the next batch is asked for; its tensors are freed one step later still, also across the
  * end of an epoch (the last step's tensors outlive the loop and are freed during the next epoch's first step).
+ * A step that made no tensor besides its batch (a caller collecting batches, `[...loader]`) frees nothing: its
+ * batch stays the caller's, as with `stepScope: false`.
  */
 class StepScopes {
   #open: object | null = null;
+  /** The tensors of the open step's batch. */
+  #batch = new Set<Tensor>();
   /** The tensors of the step before the current one, freed when the current one ends. */
   #previous: Tensor[] = [];
 
   beginStep(): void {
     this.#open = engine.openStepScope();
+    this.#batch = new Set();
+  }
+
+  /** Notes the batch the step yields (its tensors, found in arrays, Maps and plain objects). */
+  setBatch(value: unknown): void {
+    collectTensors(value, this.#batch);
   }
 
   endStep(): void {
@@ -318,7 +330,8 @@ class StepScopes {
     const ended = engine.closeStepScope('DataLoader', this.#open);
     this.#open = null;
     for (const t of this.#previous) engine.disposeBecause(t, 'freed by the DataLoader two batches after it was made: keep(t) to hold a tensor longer, or create the loader with {stepScope: false}');
-    this.#previous = ended;
+    // A step that made nothing but its batch is a caller collecting batches (`[...loader]`): those stay theirs.
+    this.#previous = ended.some((t) => !this.#batch.has(t)) ? ended : [];
   }
 
   /**
@@ -329,4 +342,12 @@ class StepScopes {
     if (this.#open) engine.closeStepScope('DataLoader', this.#open);
     this.#open = null;
   }
+}
+
+/** The tensors in a batch: the value itself, or inside arrays, Maps and plain objects. */
+function collectTensors(x: unknown, out: Set<Tensor>): void {
+  if (x instanceof Tensor) out.add(x);
+  else if (Array.isArray(x)) for (const v of x) collectTensors(v, out);
+  else if (x instanceof Map) for (const v of x.values()) collectTensors(v, out);
+  else if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collectTensors(v, out);
 }

@@ -15,7 +15,7 @@ describe('DataLoader on webgpu', () => {
     const gx = x!.to('webgpu');
     const gy = y!.to('webgpu');
     const opts = () => ({ batchSize: 4, shuffle: true, generator: new Generator(8) });
-    const cpu = [...new DataLoader(new TensorDataset(x!, y!), { ...opts(), stepScope: false })];
+    const cpu = [...new DataLoader(new TensorDataset(x!, y!), opts())];
     const loader = new DataLoader(new TensorDataset(gx, gy), opts());
     const before = memory().numTensors;
     let k = 0;
