@@ -14,7 +14,7 @@ import os
 
 import torch
 
-from golden_io import write_golden
+from golden_io import CASES, bools, case, ints, write_golden
 import torch.nn.functional as F
 
 torch.manual_seed(0)
@@ -34,20 +34,6 @@ def away_from_zero(*shape, lo=0.3):
     x = randn(*shape)
     return torch.where(x.abs() < lo, torch.sign(x + 1e-9) * (lo + x.abs()), x)
 
-
-def ints(values):
-    return torch.tensor(values, dtype=torch.int64)
-
-
-def bools(values):
-    return torch.tensor(values, dtype=torch.bool)
-
-
-CASES = []
-
-
-def case(name, fn, *inputs):
-    CASES.append((name, fn, inputs))
 
 
 # The worked example and fan-out.

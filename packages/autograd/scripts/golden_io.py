@@ -1,6 +1,24 @@
-"""What the golden-value scripts of @nn/autograd share: writing their cases as compact JSON."""
+"""What the golden-value scripts of @nn/autograd share: the case list, integer and bool inputs, and writing
+the cases as compact JSON."""
 import json
 import os
+
+import torch
+
+
+def ints(values):
+    return torch.tensor(values, dtype=torch.int64)
+
+
+def bools(values):
+    return torch.tensor(values, dtype=torch.bool)
+
+
+CASES = []
+
+
+def case(name, fn, *inputs):
+    CASES.append((name, fn, inputs))
 
 
 def write_golden(filename, doc):

@@ -16,7 +16,7 @@ import os
 
 import torch
 
-from golden_io import write_golden
+from golden_io import CASES, bools, case, ints, write_golden
 
 gen = torch.Generator().manual_seed(2024)
 
@@ -24,20 +24,6 @@ gen = torch.Generator().manual_seed(2024)
 def randn(*shape):
     return torch.randn(*shape, generator=gen)
 
-
-def ints(values):
-    return torch.tensor(values, dtype=torch.int64)
-
-
-def bools(values):
-    return torch.tensor(values, dtype=torch.bool)
-
-
-CASES = []
-
-
-def case(name, fn, *inputs):
-    CASES.append((name, fn, inputs))
 
 
 x345 = randn(3, 4, 5)
