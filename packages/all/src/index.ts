@@ -35,6 +35,7 @@ export type { History, EpochLogs, BatchLogs, Callback } from './history.js';
 export { accuracy, type Metric, type MetricSpec } from './metrics.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { plotDiagnostics, plotHistory, type PlotOptions } from './plot.js';
+export { plotCurves, type PlotCurvesOptions } from './plot-curves.js';
 export type { DiagnosticsSource } from './plot-diagnostics.js';
 export {
   formatDiagnostics, recordDiagnostics, type DiagnosticsRecord, type LayerDiagnostics, type LayerFilter, type ParamDiagnostics,

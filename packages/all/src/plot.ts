@@ -34,7 +34,8 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-const num = (v: number) => String(Math.round(v * 100) / 100);
+/** A coordinate rounded to 2 decimals, as every plot of this package writes them. */
+export const num = (v: number) => String(Math.round(v * 100) / 100);
 
 /** One panel: a y axis shared by its series, drawn against `xs`. */
 export interface Panel {
@@ -93,7 +94,8 @@ function segments(xs: number[], ys: number[], fx: (v: number) => number, fy: (v:
   return out;
 }
 
-function drawPanel(p: Panel, x0: number, y0: number, w: number, h: number): string {
+/** Draws one panel into the box (x0, y0, w, h): axes, ticks, grid, the series' polylines and a legend. */
+export function drawPanel(p: Panel, x0: number, y0: number, w: number, h: number): string {
   const { xs, log } = p;
   const parts: string[] = [];
   const left = x0 + MARGIN.left;
@@ -129,7 +131,9 @@ function drawPanel(p: Panel, x0: number, y0: number, w: number, h: number): stri
   // The legend goes in the right-hand corner away from where the curves end (bottom right for rising accuracy).
   const ends = p.series.map((s) => s.values.findLast((v) => Number.isFinite(v) && (!log || v > 0))).filter((v) => v !== undefined);
   let high = ends.length > 0 && ends.reduce((a, v) => a + ys.unit(v), 0) / ends.length > 0.5;
-  const lx = left + pw - 110;
+  // 104 px holds 'valAccuracy'; longer keys (plotCurves' names) widen the box, at about 6.5 px a character.
+  const legendW = Math.max(104, Math.ceil(30 + 6.5 * Math.max(...p.series.map((s) => s.key.length))));
+  const lx = left + pw - legendW - 6;
   const legendTop = (bottom: boolean) => (bottom ? top + ph - 12 - 16 * (p.series.length - 1) : top + 12);
   // ... unless more of the points would hide under it there than in the other corner.
   const hidden = (bottom: boolean) => {
@@ -144,7 +148,7 @@ function drawPanel(p: Panel, x0: number, y0: number, w: number, h: number): stri
   };
   if (hidden(high) > hidden(!high)) high = !high;
   const ly0 = legendTop(high);
-  parts.push(`<rect class="legend" x="${num(lx - 6)}" y="${num(ly0 - 9)}" width="104" height="${16 * p.series.length + 2}" fill="white" fill-opacity="0.85"/>`);
+  parts.push(`<rect class="legend" x="${num(lx - 6)}" y="${num(ly0 - 9)}" width="${legendW}" height="${16 * p.series.length + 2}" fill="white" fill-opacity="0.85"/>`);
   p.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     for (const seg of segments(xs, s.values, fx, fy, log)) {
