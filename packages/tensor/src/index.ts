@@ -15,6 +15,7 @@ export {
   type MemoryInfo, type KernelListener, type GraphRetainer, type InPlaceHook,
 } from './engine.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
+export { setNumThreads, getNumThreads } from './backends/cpu/threads/num-threads.js';
 export { registerKernel, getKernel, hasKernel, kernelNames } from './kernel-registry.js';
 export { broadcastShapes, normalizeDim, normalizeDims, sizeOf, stridesOf, shapesEqual, fmtShape, reducedShape } from './shape.js';
 export { promoteTypes } from './dtype.js';

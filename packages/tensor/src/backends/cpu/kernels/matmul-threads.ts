@@ -1,14 +1,16 @@
 /**
- * Splits large matmuls across worker threads, in Node.js, while keeping the kernel synchronous: the main
- * thread hands the job to the workers, works on it too, then blocks in `Atomics.wait` until every worker that
- * joined has finished (Node allows `Atomics.wait` on the main thread; browsers do not, so there the matmul
- * stays on one thread).
+ * Splits large matmuls across worker threads — `worker_threads` in Node.js, Web Workers in a cross-origin-isolated
+ * browser page or worker (../threads/worker-host.ts) — while keeping the kernel synchronous: the calling thread
+ * hands the job to the workers, works on it too, then waits until every worker that joined has finished. It
+ * blocks in `Atomics.wait` where it may (Node, any worker); a browser's main thread may not, so there it spins on
+ * `Atomics.load`, which is short: the workers took chunks of the same size as the caller's last one.
  *
  * The job is cut into chunks (whole matrices of a batch, or blocks of rows or columns) that the threads claim
  * from a shared counter, so a thread that starts late, or shares its core with another process, just takes
  * fewer chunks. Workers start lazily on the first large matmul, and a call only counts on workers that are
- * already up, so no call waits for a thread to boot. Threads in all (main included): `os.availableParallelism()`,
- * or the `NN_NUM_THREADS` environment variable (1 disables workers).
+ * already up, so no call waits for a thread to boot (browsers boot workers asynchronously: the first calls
+ * run on the caller alone). Threads in all (main included): ../threads/num-threads.ts (`setNumThreads`,
+ * `NN_NUM_THREADS`, else the logical cores).
  *
  * Which GEMM runs: the WebAssembly SIMD one (../wasm/gemm-wasm.ts) where it is available and not disabled by
  * `NN_WASM=0`, else the TypeScript reference (matmul-blocked.ts). Workers run the same code as the main thread
@@ -23,10 +25,12 @@
  * (no heap) posts messages with shared copies of the operands.
  */
 import {
-  WASM_GEMM_FUNCTIONS, gemmScratch, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
+  WASM_GEMM_FUNCTIONS, gemmScratch, gemmWasmCompiling, gemmWasmModule, instantiateGemmWasm, loadWasmGemmOperands, runWasmGemmChunks, runWasmGemmTasks,
   wasmGemm, wasmGemmOutput, type WasmGemm,
 } from '../wasm/gemm-wasm.js';
 import { allocArray } from '../wasm/heap.js';
+import { getNumThreads, poolThreads } from '../threads/num-threads.js';
+import { waitWhile, workerHost, type ThreadWorker } from '../threads/worker-host.js';
 import { GEMM_FUNCTIONS, newGemmScratch, runGemmChunks, runGemmTasks, type GemmJob } from './matmul-blocked.js';
 
 export type { GemmJob } from './matmul-blocked.js';
@@ -61,20 +65,16 @@ const JOB_HEADER = 10, JOB_INTS = 1 << 16;
 /** Room for a failed worker's error message, per worker. */
 const ERROR_BYTES = 1024;
 
-interface WorkerLike {
-  postMessage(msg: unknown): void;
-  unref(): void;
-  on(event: 'error', fn: (e: unknown) => void): void;
-}
-
 interface ThreadPool {
-  workers: WorkerLike[];
+  workers: ThreadWorker[];
   /**
    * Whether the workers instantiated the WebAssembly GEMM on the heap (the shared memory). They then take jobs
    * from the mailbox, blocked in Atomics.wait between jobs, instead of from messages: a posted message takes
    * a few hundred microseconds to reach a worker, as long as a whole mid-sized matmul.
    */
   wasm: boolean;
+  /** Whether this thread may block in Atomics.wait (else it spins: a browser's main thread). */
+  canBlock: boolean;
   /** Mailbox: [sequence number, chunk counter, status per worker…] and the job (see postJob). */
   ctl: Int32Array;
   job: Int32Array;
@@ -87,38 +87,20 @@ interface ThreadPool {
 
 let pool: ThreadPool | null | undefined;
 
-type Proc = { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> };
-const proc = (globalThis as { process?: Proc }).process;
-
-let threadCount: number | undefined;
-
-/**
- * Threads a matmul may use, main included: `NN_NUM_THREADS`, else `os.availableParallelism()`, at most 16;
- * read once (the pool's size is fixed when it starts).
- */
-function configuredThreads(): number {
-  if (threadCount === undefined) {
-    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
-    const configured = Number.parseInt(proc?.env?.NN_NUM_THREADS ?? '', 10);
-    threadCount = Math.min(configured > 0 ? configured : (os?.availableParallelism() ?? 1), 16);
-  }
-  return threadCount;
-}
-
 /** The worker pool, started on first use; null where threads are unavailable or disabled. */
 function threadPool(): ThreadPool | null {
   if (pool !== undefined) return pool;
+  const host = workerHost();
+  const m = host ? gemmWasmModule() : null;
+  // A browser's main thread compiles the GEMM asynchronously: start the pool once workers can share it.
+  if (host && gemmWasmCompiling()) return null;
   pool = null;
   try {
-    const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, opts: object) => WorkerLike } | undefined;
-    if (!wt || typeof SharedArrayBuffer === 'undefined') return null;
-    // Some hosts (e.g. browser-like main threads in Electron) forbid blocking here: this throws there.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-    const threads = configuredThreads();
+    if (!host) return null;
+    const threads = poolThreads();
     if (threads <= 1) return null;
     const ready = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
     // Workers share the WebAssembly GEMM only in its shared-memory build.
-    const m = gemmWasmModule();
     const wasm = m?.memory ? m : null;
     // Each worker's scratch area: a heap block of its own.
     const scratch = wasm ? Array.from({ length: threads - 1 }, () => gemmScratch(wasm.module)) : [];
@@ -127,18 +109,13 @@ function threadPool(): ThreadPool | null {
     const job = new Int32Array(new SharedArrayBuffer(4 * JOB_INTS));
     const errors = new SharedArrayBuffer(ERROR_BYTES * (threads - 1));
     ctl.fill(IDLE, CTL_STATUS);
-    const p: ThreadPool = { workers: [], ready, broken: false, wasm: wasm !== null, ctl, job, errors };
-    const source = workerSource();
-    for (let i = 0; i < threads - 1; i++) {
-      const w = new wt.Worker(source, {
-        eval: true, workerData: { ready: ready.buffer, slot: i, wasm, scratch: scratch[i] ?? -1, ctl: ctl.buffer, job: job.buffer, errors },
-      });
-      w.unref(); // idle workers must not keep the process alive
-      w.on('error', () => {
-        p.broken = true;
-      });
-      p.workers.push(w);
-    }
+    const p: ThreadPool = { workers: [], ready, broken: false, wasm: wasm !== null, canBlock: host.canBlock, ctl, job, errors };
+    const script = workerScript();
+    const onError = () => {
+      p.broken = true;
+    };
+    for (let i = 0; i < threads - 1; i++)
+      p.workers.push(host.spawn(script, { ready: ready.buffer, slot: i, wasm, scratch: scratch[i] ?? -1, ctl: ctl.buffer, job: job.buffer, errors }, onError));
     pool = p;
   } catch {
     pool = null;
@@ -146,51 +123,55 @@ function threadPool(): ThreadPool | null {
   return pool;
 }
 
-function workerSource(): string {
+/**
+ * The workers' program: `main(workerData, onMessage)` (the host calls it, see ../threads/worker-host.ts) and
+ * the GEMM functions it runs, as source text.
+ */
+function workerScript(): string {
   return `${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => f.toString()).join('\n')}
-const { parentPort, workerData } = require('node:worker_threads');
-const scratch = ${newGemmScratch.name}();
-// On the shared memory (the heap), with the scratch block the main thread reserved for this worker.
-const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.scratch) : null;
-function fail(e, errors, slot) {
-  const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
-  new Uint8Array(errors, slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
-}
-// TypeScript GEMM jobs (no heap) come as messages.
-parentPort.on('message', (msg) => {
-  const flags = new Int32Array(msg.flags);
-  Atomics.store(flags, 1 + msg.slot, ${RUNNING});
-  let status = ${DONE};
-  try {
-    const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
-    ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
-  } catch (e) {
-    status = ${FAILED};
-    fail(e, msg.errors, msg.slot);
+function main(workerData, onMessage) {
+  const scratch = ${newGemmScratch.name}();
+  // On the shared memory (the heap), with the scratch block the main thread reserved for this worker.
+  const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.scratch) : null;
+  function fail(e, errors, slot) {
+    const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
+    new Uint8Array(errors, slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
   }
-  Atomics.store(flags, 1 + msg.slot, status);
-  Atomics.notify(flags, 1 + msg.slot);
-});
-// Warm both GEMMs up before reporting ready, so the first chunk this worker claims runs optimised code. The
-// WebAssembly one warms up on a private instance (compiled code is per module, shared by its instances), so
-// it never touches the shared memory, where the main thread may be computing.
-{
-  const n = 24, k = 256, a = new Float32Array(n * k).fill(1), c = new Float32Array(n * n);
-  const job = { k, ldc: n, aRowStride: k, aColStride: 1, bRowStride: 1, bColStride: k, tasks: [n, n, 0, 0, 0] };
-  for (let i = 0; i < 40; i++) ${runGemmTasks.name}(job, a, a, c, scratch);
-  if (wasm) {
-    const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
-    const own = ${instantiateGemmWasm.name}(workerData.wasm.module, memory, -1);
-    own.a = own.scratch + own.exports.scratchBytes();
-    own.b = own.a;
-    own.c = own.a + 4 * n * k;
-    for (let i = 0; i < 400; i++) ${runWasmGemmTasks.name}(own, job);
+  // TypeScript GEMM jobs (no heap) come as messages.
+  onMessage((msg) => {
+    const flags = new Int32Array(msg.flags);
+    Atomics.store(flags, 1 + msg.slot, ${RUNNING});
+    let status = ${DONE};
+    try {
+      const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
+      ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
+    } catch (e) {
+      status = ${FAILED};
+      fail(e, msg.errors, msg.slot);
+    }
+    Atomics.store(flags, 1 + msg.slot, status);
+    Atomics.notify(flags, 1 + msg.slot);
+  });
+  // Warm both GEMMs up before reporting ready, so the first chunk this worker claims runs optimised code. The
+  // WebAssembly one warms up on a private instance (compiled code is per module, shared by its instances), so
+  // it never touches the shared memory, where the main thread may be computing.
+  {
+    const n = 24, k = 256, a = new Float32Array(n * k).fill(1), c = new Float32Array(n * n);
+    const job = { k, ldc: n, aRowStride: k, aColStride: 1, bRowStride: 1, bColStride: k, tasks: [n, n, 0, 0, 0] };
+    for (let i = 0; i < 40; i++) ${runGemmTasks.name}(job, a, a, c, scratch);
+    if (wasm) {
+      const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+      const own = ${instantiateGemmWasm.name}(workerData.wasm.module, memory, -1);
+      own.a = own.scratch + own.exports.scratchBytes();
+      own.b = own.a;
+      own.c = own.a + 4 * n * k;
+      for (let i = 0; i < 400; i++) ${runWasmGemmTasks.name}(own, job);
+    }
   }
-}
-Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);
-// WebAssembly GEMM jobs (on the heap) come through the mailbox: this worker blocks here between jobs, so it
-// takes no messages; the message path above is for pools without the heap.
-if (wasm) {
+  Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);
+  // WebAssembly GEMM jobs (on the heap) come through the mailbox: this worker blocks here between jobs, so it
+  // takes no messages; the message path above is for pools without the heap.
+  if (!wasm) return;
   const ctl = new Int32Array(workerData.ctl), jobArea = new Int32Array(workerData.job), me = ${CTL_STATUS} + workerData.slot;
   for (let seen = 0; ; ) {
     Atomics.wait(ctl, ${CTL_SEQ}, seen);
@@ -247,8 +228,7 @@ function finishJob(p: ThreadPool, workers: number): void {
   for (let i = 0; i < workers; i++) {
     const at = CTL_STATUS + i;
     if (Atomics.compareExchange(ctl, at, POSTED, IDLE) === POSTED) continue;
-    let s: number;
-    while ((s = Atomics.load(ctl, at)) === RUNNING) Atomics.wait(ctl, at, RUNNING);
+    const s = waitWhile(ctl, at, RUNNING, p.canBlock);
     Atomics.store(ctl, at, IDLE);
     if (s === FAILED) workerFailed(p, p.errors, i);
   }
@@ -259,26 +239,27 @@ function workerFailed(p: ThreadPool, errors: SharedArrayBuffer, i: number): neve
   const bytes = new Uint8Array(errors, i * ERROR_BYTES, ERROR_BYTES).slice();
   const end = bytes.indexOf(0);
   const message = new TextDecoder().decode(end >= 0 ? bytes.subarray(0, end) : bytes);
-  throw new Error(`MatMul: a worker thread failed (${message}); set NN_NUM_THREADS=1 to compute matmuls on one thread`);
+  throw new Error(`MatMul: a worker thread failed (${message}); call setNumThreads(1) (or set NN_NUM_THREADS=1) to compute matmuls on one thread`);
 }
 
 /** Starts the pool if needed; resolves with the number of ready workers (0 where threads are unavailable). For tests. */
 export async function whenThreadsReady(timeoutMs = 10_000): Promise<number> {
-  const p = threadPool();
-  if (!p) return 0;
   const start = Date.now();
-  while (p.workers.some((_, i) => Atomics.load(p.ready, i) !== 1) && Date.now() - start < timeoutMs)
-    await new Promise((r) => setTimeout(r, 2));
+  const waiting = () => Date.now() - start < timeoutMs && new Promise((r) => setTimeout(() => r(true), 2));
+  let p = threadPool();
+  while (!p && pool === undefined && (await waiting())) p = threadPool(); // the GEMM is still compiling
+  if (!p) return 0;
+  while (p.workers.some((_, i) => Atomics.load(p.ready, i) !== 1) && (await waiting()));
   return p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1).length;
 }
 
 const mainScratch = newGemmScratch();
 
 /**
- * How many matmuls were offered to worker threads, and how many ran the WebAssembly GEMM (lets tests check
- * which path ran).
+ * How many matmuls were offered to worker threads, how many ran the WebAssembly GEMM, and how many threads
+ * (main included) the last shared one was offered to (lets tests check which path ran).
  */
-export const matmulStats = { parallelCalls: 0, wasmCalls: 0 };
+export const matmulStats = { parallelCalls: 0, wasmCalls: 0, threads: 0 };
 
 /**
  * Computes `job` (every output matrix is m×n) into a new Float32Array of `outSize` elements: on this thread
@@ -294,7 +275,9 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   // Workers share a job of the GEMM they run: WebAssembly ones (through the mailbox) a WebAssembly job,
   // TypeScript ones (no heap) a TypeScript job. The main thread alone with the WebAssembly GEMM is faster than
   // all threads with the TypeScript one.
-  const workers = p && !p.broken && p.wasm === (w !== null) ? p.workers.filter((_, i) => Atomics.load(p.ready, i) === 1) : [];
+  // setNumThreads may have lowered the number of threads below the pool's size since it started.
+  const use = p && !p.broken && p.wasm === (w !== null) ? Math.min(getNumThreads() - 1, p.workers.length) : 0;
+  const workers = use > 0 ? p!.workers.slice(0, use).filter((_, i) => Atomics.load(p!.ready, i) === 1) : [];
   const chunks = workers.length > 0 ? makeChunks(job, m, n, 4 * (workers.length + 1)) : [];
   const shared = chunks.length >= 2;
   if (w) matmulStats.wasmCalls++;
@@ -309,21 +292,23 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   }
   const { tasks: _, ...shape } = job;
   if (w) {
-    // Operands and output are in the heap already: the workers (every one is up when any is: they share the
-    // mailbox) get their addresses through the mailbox.
-    if (!postJob(p!, p!.workers.length, job, chunks, w)) {
+    // Operands and output are in the heap already: the workers get their addresses through the mailbox. It is
+    // offered to all `use` of them, as one that comes up (or wakes) late joins only if the job is still posted.
+    if (!postJob(p!, use, job, chunks, w)) {
       runWasmGemmTasks(w, job);
       return wasmGemmOutput(w, outSize);
     }
     matmulStats.parallelCalls++;
+    matmulStats.threads = workers.length + 1;
     try {
       runWasmGemmChunks(w, w, { ...shape, tasks: [] }, chunks, p!.ctl, CTL_CLAIM);
     } finally {
-      finishJob(p!, p!.workers.length);
+      finishJob(p!, use);
     }
     return wasmGemmOutput(w, outSize);
   }
   matmulStats.parallelCalls++;
+  matmulStats.threads = workers.length + 1;
   const flags = new Int32Array(new SharedArrayBuffer(4 * (1 + workers.length)));
   const errors = new SharedArrayBuffer(ERROR_BYTES * workers.length);
   const sc = new SharedArrayBuffer(4 * outSize);
@@ -332,9 +317,7 @@ export function runGemmJob(job: GemmJob, m: number, n: number, a: Float32Array, 
   runGemmChunks({ ...shape, tasks: [] }, chunks, flags, 0, a, b, c, mainScratch);
   // Every chunk is now claimed. A worker still POSTED will find none left; one RUNNING may hold one: wait for it.
   for (let i = 0; i < workers.length; i++) {
-    let s: number;
-    while ((s = Atomics.load(flags, 1 + i)) === RUNNING) Atomics.wait(flags, 1 + i, RUNNING);
-    if (s === FAILED) workerFailed(p!, errors, i);
+    if (waitWhile(flags, 1 + i, RUNNING, p!.canBlock) === FAILED) workerFailed(p!, errors, i);
   }
   const out = allocArray('float32', outSize, false) as Float32Array;
   out.set(c);

@@ -177,6 +177,7 @@ export interface GemmWasmModule {
 }
 
 let loaded: GemmWasmModule | null | undefined;
+let compiling = false;
 let mainInstance: WasmGemm | null = null;
 
 /**
@@ -193,9 +194,18 @@ export function gemmWasmModule(): GemmWasmModule | null {
   const builds = memory ? [{ text: GEMM_WASM_SHARED_BASE64, memory }, { text: GEMM_WASM_BASE64, memory: null }] : [{ text: GEMM_WASM_BASE64, memory: null }];
   const build = builds.map((b) => ({ ...b, bytes: decodeBase64(b.text) })).find((b) => WebAssembly.validate(b.bytes));
   if (!build) return null;
-  const module = compileWasm(build.bytes, (m) => void (loaded = { module: m, memory: build.memory }));
+  const module = compileWasm(build.bytes, (m) => {
+    loaded = { module: m, memory: build.memory };
+    compiling = false;
+  });
   if (module) loaded = { module, memory: build.memory };
+  else compiling = true;
   return loaded;
+}
+
+/** Whether the module is still compiling asynchronously (a browser's main thread), so it may yet be available. */
+export function gemmWasmCompiling(): boolean {
+  return compiling;
 }
 
 /** This thread's GEMM instance, or null when the module is unavailable (see gemmWasmModule). */
