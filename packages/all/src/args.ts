@@ -24,3 +24,9 @@ export function checkOneOf<T extends string | boolean>(op: string, name: string,
     throw new Error(`${op}: ${name} must be ${allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(' or ')}, got ${describe(v)}`);
   return v as T;
 }
+
+/** A caught error as text, with a DOMException's name (`QuotaExceededError: ...`), which its message omits. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
+}

@@ -9,6 +9,7 @@ import { emptyHistory, type Callback } from './history.js';
 import { resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
 import { plotHistory, type PlotOptions } from './plot.js';
 import type { ProgressMode, ProgressOutput } from './progress.js';
+import { parseLocation, type FileSource } from './storage.js';
 
 /** What fit needs of an optimizer (any @nn/optim optimizer). */
 export interface FitOptimizer {
@@ -63,18 +64,25 @@ export interface FitOptions {
   /**
    * Save a checkpoint (model, optimizer, scheduler, RNG, loader position, history, early stopping) to `path`
    * atomically: after every epoch (`every: 'epoch'`, the default) or every N optimizer steps, when interrupted
-   * through `signal`, and when training ends. Node.js only.
+   * through `signal`, and when training ends. `path` is a file path in Node.js, or in a browser
+   * `indexeddb://<key>` or `opfs://<path>` (see `saveFile`).
    */
   checkpoint?: { path: string; every?: 'epoch' | number };
-  /** Continue exactly where the checkpoint at this path left off (mid-epoch included). Node.js only. */
-  resume?: string;
+  /**
+   * Continue exactly where a checkpoint left off (mid-epoch included): its path or location (as for
+   * `checkpoint.path`), or its bytes (a `File` the user picked, a `Blob`, a `Uint8Array`), as `loadFile` takes.
+   */
+  resume?: FileSource;
   /** 'auto' (default): a bar redrawn in place on a terminal, one line per epoch otherwise; true: always the bar; false: silent. */
   progress?: boolean | 'auto';
   /** Where progress goes (default `process.stdout`). */
   output?: ProgressOutput;
   /** Aborting stops training before the next batch, saves a checkpoint (when configured) and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Write `plotHistory(history)` as an SVG file here when training ends (Node.js only), or `{path, ...PlotOptions}`. */
+  /**
+   * Write `plotHistory(history)` as an SVG here when training ends (a path or location as for `saveFile`;
+   * `downloads://curves.svg` downloads it), or `{path, ...PlotOptions}`.
+   */
   plot?: string | (PlotOptions & { path: string });
 }
 
@@ -95,7 +103,7 @@ export interface FitConfig {
   callbacks: Callback[];
   earlyStopping: EarlyStoppingOptions | undefined;
   checkpoint: { path: string; every: 'epoch' | number } | undefined;
-  resume: string | undefined;
+  resume: FileSource | undefined;
   progress: ProgressMode;
   output: ProgressOutput | undefined;
   signal: AbortSignal | undefined;
@@ -175,9 +183,15 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
     const every = c.every ?? 'epoch';
     if (every !== 'epoch' && (typeof every !== 'number' || !Number.isSafeInteger(every) || every < 1))
       throw new Error(`${op}: checkpoint.every must be 'epoch' or a positive integer (steps), got ${describe(every)}`);
-    checkpoint = { path: checkString(op, 'checkpoint.path', c.path), every };
+    const path = checkString(op, 'checkpoint.path', c.path);
+    if (parseLocation(`${op}: checkpoint.path`, path).scheme === 'downloads')
+      throw new Error(
+        `${op}: checkpoint.path cannot be downloads:// (every checkpoint would be a new download); checkpoint to ` +
+          `indexeddb:// or opfs://, and download the result with saveFile('${path}', ...)`,
+      );
+    checkpoint = { path, every };
   }
-  const resume = o.resume === undefined ? undefined : checkString(op, 'resume', o.resume);
+  const resume = o.resume === undefined ? undefined : checkResume(op, o.resume);
   if (checkpoint || resume)
     for (const m of ['stateDict', 'loadStateDict'] as const)
       if (typeof (train as unknown as Record<string, unknown>)[m] !== 'function')
@@ -198,6 +212,7 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
     if (typeof o.plot === 'string') plot = { path: checkString(op, 'plot', o.plot) };
     else if (isPlainObject(o.plot)) plot = { ...o.plot, path: checkString(op, 'plot.path', o.plot.path) };
     else throw new Error(`${op}: plot must be a file path or {path, ...plotOptions}, got ${describe(o.plot)}`);
+    parseLocation(`${op}: plot`, plot.path);
     const { path: _, ...plotOptions } = plot;
     plotHistory(emptyHistory(), plotOptions); // validates the options before training rather than after
   }
@@ -211,3 +226,12 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
   };
 }
 
+
+/** A resume source: a non-empty path or location that can be read, or bytes. */
+function checkResume(op: string, v: unknown): FileSource {
+  if (v instanceof Uint8Array || v instanceof ArrayBuffer || (typeof Blob !== 'undefined' && v instanceof Blob)) return v;
+  const path = checkString(op, 'resume', v);
+  if (parseLocation(`${op}: resume`, path).scheme === 'downloads')
+    throw new Error(`${op}: resume cannot read downloads:// (a page cannot read the user's downloads); pass the File the user picks`);
+  return path;
+}

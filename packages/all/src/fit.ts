@@ -15,9 +15,9 @@ import { batchParts, checkLoss, evaluateBatches } from './evaluate.js';
 import { checkFitOptions, type FitConfig, type FitLoader, type FitModel, type FitOptions } from './fit-options.js';
 import { emptyHistory, pushHistory, type EpochLogs, type History } from './history.js';
 import { Accumulator, accuracy, autoMetrics, valKey, type Metric } from './metrics.js';
-import { readFile, writeFileAtomic } from './node-fs.js';
 import { plotHistory } from './plot.js';
 import { formatValue, Progress } from './progress.js';
+import { readBytes, sourceName, writeBytes, type FileSource } from './storage.js';
 
 /**
  * Trains `model` on the `[input, target]` batches of `loader` for `epochs` epochs and resolves to the history
@@ -86,7 +86,7 @@ class Trainer {
       for (const cb of callbacks) await cb.onTrainEnd?.(this.history);
       if (this.c.plot) {
         const { path, ...plotOptions } = this.c.plot;
-        await writeFileAtomic(`${OP}: plot`, path, plotHistory(this.history, plotOptions));
+        await writeBytes(`${OP}: plot`, path, plotHistory(this.history, plotOptions), 'image/svg+xml');
       }
       return this.history;
     } finally {
@@ -261,7 +261,7 @@ class Trainer {
         running: this.acc ? { names: [...this.acc.names], sums: [...this.acc.sums] } : null,
       };
       const bytes = await encodeCheckpoint(state);
-      await writeFileAtomic(`${OP}: checkpoint`, checkpoint!.path, bytes);
+      await writeBytes(`${OP}: checkpoint`, checkpoint!.path, bytes);
       this.dirty = false;
     } finally {
       dispose(modelState);
@@ -270,10 +270,11 @@ class Trainer {
   }
 
   /** Loads a checkpoint into the model, optimizer, scheduler, generators, loaders and the loop's counters. */
-  async restore(path: string): Promise<void> {
-    const op = `${OP}: resume from ${path}`;
+  async restore(source: FileSource): Promise<void> {
+    const name = sourceName(source);
+    const op = `${OP}: resume from ${name}`;
     const { model, optimizer, scheduler, loader, validation } = this.c;
-    const ckpt = decodeCheckpoint(op, await readFile(op, path));
+    const ckpt = decodeCheckpoint(op, await readBytes(op, source));
     let keepBest: Record<string, Tensor> | null = null;
     try {
       try {
@@ -313,7 +314,7 @@ class Trainer {
       dispose(keepBest ? { ...ckpt, best: null } : ckpt);
     }
     this.progress.message(
-      `resumed from ${path}: ${ckpt.epoch} epoch${ckpt.epoch === 1 ? '' : 's'} done, step ${ckpt.step}` +
+      `resumed from ${name}: ${ckpt.epoch} epoch${ckpt.epoch === 1 ? '' : 's'} done, step ${ckpt.step}` +
         (ckpt.batch ? `, ${ckpt.batch} batches into epoch ${ckpt.epoch + 1}` : ''),
     );
   }

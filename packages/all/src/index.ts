@@ -28,7 +28,7 @@ export type { ParamGroup } from '@nn/optim';
 export type { StateDict as SchedulerStateDict, ParamGroup as SchedulerParamGroup } from '@nn/schedulers';
 
 export { fit } from './fit.js';
-export { saveFile, loadFile } from './save-file.js';
+export { saveFile, loadFile, removeFile, listFiles, type FileSource } from './save-file.js';
 export type { FitOptions, FitOptimizer, FitModel, FitLoader } from './fit-options.js';
 export { evaluate, type EvaluateOptions, type Batch, type LossFn, type ModelLike } from './evaluate.js';
 export type { History, EpochLogs, BatchLogs, Callback } from './history.js';

@@ -1,8 +1,8 @@
 /**
- * File access for checkpoints and plots. `node:fs/promises` is loaded with a dynamic import of a computed
- * specifier, so importing this package in a browser (or bundling it) never touches a Node built-in.
+ * File access for checkpoints and plots in Node.js. `node:fs/promises` comes from `process.getBuiltinModule`
+ * (Node.js 20.16+, Deno, Bun) rather than an import, so a bundle of this package for a browser holds no `node:`
+ * specifier and a browser never requests one.
  */
-const NODE_FS = 'node:fs/promises';
 
 /** The part of `node:fs/promises` used here (a seam for tests that simulate failures). */
 export interface FileSystem {
@@ -20,12 +20,28 @@ export interface FileHandleLike {
   close(): Promise<void>;
 }
 
-export async function nodeFs(op: string): Promise<FileSystem> {
-  try {
-    return (await import(/* @vite-ignore */ NODE_FS)) as FileSystem;
-  } catch {
-    throw new Error(`${op}: files need Node.js (node:fs/promises), which this runtime lacks`);
-  }
+interface NodeProcess {
+  pid?: number;
+  kill?(pid: number, signal: number): boolean;
+  versions?: { node?: string };
+  getBuiltinModule?(id: string): unknown;
+}
+const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+
+/** Whether file paths can be used here (Node.js and runtimes like it). */
+export const hasNodeFs = (): boolean => typeof nodeProcess()?.getBuiltinModule === 'function';
+
+/** `node:fs/promises`, or an error for `op` on `path` that says what to use instead. */
+export function nodeFs(op: string, path: string): FileSystem {
+  const proc = nodeProcess();
+  const fs = proc?.getBuiltinModule?.('node:fs/promises') as FileSystem | undefined;
+  if (fs) return fs;
+  if (proc?.versions?.node) throw new Error(`${op}: file paths need Node.js 20.16 or later (process.getBuiltinModule), this is ${proc.versions.node}`);
+  const key = path.replace(/^(\.?\/)+/, '');
+  throw new Error(
+    `${op}: ${JSON.stringify(path)} is a file path, and file paths need Node.js; in a browser use ` +
+      `'indexeddb://${key}' or 'opfs://${key}' (or 'downloads://<file name>' to save a download)`,
+  );
 }
 
 /** A temporary file untouched for this long is abandoned even if a process with its pid is alive (pid reuse). */
@@ -33,12 +49,6 @@ export const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** Temporary files this process is writing now (never cleaned up as stale). */
 const inFlight = new Set<string>();
-
-interface NodeProcess {
-  pid?: number;
-  kill?(pid: number, signal: number): boolean;
-}
-const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
 
 /** `path` split into its directory (with the separator) and file name. */
 function splitPath(path: string): [string, string] {
@@ -107,7 +117,7 @@ async function removeStaleTemps(files: FileSystem, path: string, now: number): P
  * removed, the old file is left as it was, and the error names the path.
  */
 export async function writeFileAtomic(op: string, path: string, data: Uint8Array | string, fs?: FileSystem): Promise<void> {
-  const files = fs ?? (await nodeFs(op));
+  const files = fs ?? nodeFs(op, path);
   await removeStaleTemps(files, path, Date.now());
   const tmp = `${path}.tmp-${nodeProcess()?.pid ?? 0}-${randomSuffix()}`;
   inFlight.add(tmp);
@@ -123,7 +133,7 @@ export async function writeFileAtomic(op: string, path: string, data: Uint8Array
   } catch (e) {
     await handle?.close().catch(() => {});
     await files.rm(tmp, { force: true }).catch(() => {});
-    throw new Error(`${op}: cannot write ${path}: ${(e as Error).message}`);
+    throw new Error(`${op}: cannot write ${path}: ${(e as Error).message}`, { cause: e });
   } finally {
     inFlight.delete(tmp);
   }
@@ -144,10 +154,10 @@ async function syncDirectory(files: FileSystem, dir: string): Promise<void> {
 }
 
 export async function readFile(op: string, path: string, fs?: FileSystem): Promise<Uint8Array> {
-  const files = fs ?? (await nodeFs(op));
+  const files = fs ?? nodeFs(op, path);
   try {
     return await files.readFile(path);
   } catch (e) {
-    throw new Error(`${op}: cannot read ${path}: ${(e as Error).message}`);
+    throw new Error(`${op}: cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
