@@ -1,6 +1,7 @@
 import type { Backend, DataId, Device, KernelFunc, MultiKernelFunc, TensorInfo } from './backend.js';
 import { getKernel } from './kernel-registry.js';
 import { Tensor, bindEngine } from './tensor.js';
+import { journal } from './state-journal.js';
 
 /** Called after every kernel runs, with the tensors it read and the tensor it made. Autograd records here. */
 export type KernelListener = (name: string, inputs: readonly Tensor[], attrs: Record<string, unknown>, output: Tensor) => void;
@@ -173,7 +174,7 @@ class Engine {
   }
 
   dispose(t: Tensor): void {
-    if (t.isDisposed) return;
+    if (t.isDisposed || journal?.keepAlive(t)) return;
     t.markDisposed();
     if (this.held.delete(t)) this.finalizer.unregister(t);
     this.live.set(t.device, (this.live.get(t.device) ?? 1) - 1);
@@ -192,6 +193,7 @@ class Engine {
 
   /** Points `target` at `source`'s storage (shared, refcounted): the in-place update of parameters and state. */
   assign(target: Tensor, source: Tensor): void {
+    journal?.write(target);
     const old = target.dataId;
     this.data.get(source.dataId)!.refs++;
     target.setDataId(source.dataId);

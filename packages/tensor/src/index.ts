@@ -7,6 +7,7 @@ export {
 } from './tensor-methods.js';
 export { IN_PLACE_METHODS } from './in-place.js';
 export { LeakDetector, type LeakDetectorOptions } from './leak-detector.js';
+export { warmup, type WarmupOptions, type WarmupResult, type Stateful } from './warmup.js';
 export * from './kernels.js';
 export { describeValue, isPlainObject, checkOptions } from './validate.js';
 export * from './ops/index.js';

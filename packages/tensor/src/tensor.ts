@@ -1,6 +1,7 @@
 import type { Backend, DataId, Device } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { fmtShape, shapesEqual, sizeOf } from './shape.js';
+import { journal } from './state-journal.js';
 // Type-only: the engine module imports this one, and `engine` is only reached lazily at call time.
 import type * as EngineModule from './engine.js';
 
@@ -74,6 +75,7 @@ export class Tensor {
   set requiresGrad(v: boolean) {
     if (v && this.dtype !== 'float32')
       throw new Error(`requiresGrad: only float32 tensors can require gradients, got ${this.dtype}`);
+    journal?.slot(this);
     this._requiresGrad = v;
   }
 
@@ -87,6 +89,7 @@ export class Tensor {
       if (!shapesEqual(g.shape, this.shape))
         throw new Error(`grad: shape ${fmtShape(g.shape)} does not match the tensor's shape ${fmtShape(this.shape)}`);
     }
+    journal?.slot(this);
     this._grad = g;
   }
 

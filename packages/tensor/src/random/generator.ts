@@ -1,4 +1,5 @@
 import { philoxWords } from './philox.js';
+import { journal } from '../state-journal.js';
 
 export interface GeneratorState {
   seed: number;
@@ -53,6 +54,7 @@ export class Generator {
 
   /** The next `n` u32 words of the stream (always whole blocks are consumed). */
   nextWords(n: number): Uint32Array {
+    journal?.draw(this);
     const key: [number, number] = [this.seed % 4294967296 >>> 0, Math.floor(this.seed / 4294967296) >>> 0];
     const words = philoxWords(key, this.offset, n);
     this.offset += words.length / 4;

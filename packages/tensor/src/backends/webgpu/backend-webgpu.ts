@@ -30,6 +30,27 @@ export interface WebGpuStats {
   submits: number;
 }
 
+/** What `endCompileOnly` reports: pipelines compiled for the recorded programs, and those already compiled. */
+export interface CompileOnlyResult {
+  pipelines: number;
+  cached: number;
+}
+
+/**
+ * A pipeline in the cache: `pipeline` is set once `createComputePipelineAsync` resolves; `ready` resolves to it,
+ * or to null when the shader failed to compile (the error is recorded for the next read).
+ */
+interface PipelineEntry {
+  pipeline: GPUComputePipeline | null;
+  ready: Promise<GPUComputePipeline | null>;
+}
+
+/** A command recorded while an earlier one waits for its pipeline; encoded in order once `entry` is ready. */
+interface DeferredCommand {
+  entry: PipelineEntry | null;
+  encode(pipeline: GPUComputePipeline | null): void;
+}
+
 const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 
 /**
@@ -37,6 +58,10 @@ const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
  * `kernels/`). Work is recorded into one shared command encoder and submitted only when data is read or after
  * `maxDispatchesPerSubmit` dispatches, because each submit has a fixed cost and a training step issues hundreds
  * of small kernels.
+ *
+ * Pipelines are compiled with `createComputePipelineAsync`, so the JS thread never waits for a compiler and
+ * several shaders compile at once. A kernel whose pipeline is still compiling is kept, with every command after
+ * it, in a deferred list that is encoded in order once the pipelines are ready; kernels still return at once.
  */
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
@@ -44,13 +69,22 @@ export class WebGpuBackend implements Backend {
   readonly pool: BufferPool;
   /** Dispatches recorded before the shared encoder is submitted without waiting for a read. */
   maxDispatchesPerSubmit = 32;
+  /**
+   * Compile pipelines with `createComputePipelineAsync` (default). `false` compiles each one synchronously at its
+   * kernel's first dispatch, as earlier versions did (kept to measure the difference: `bench/webgpu-startup.js`).
+   */
+  asyncPipelines = true;
   private readonly stats: WebGpuStats = { pipelinesCompiled: 0, pipelineCacheHits: 0, dispatches: 0, submits: 0 };
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, PipelineEntry>();
   private readonly layouts = new Map<number, GPUPipelineLayout>();
   private readonly bindLayouts = new Map<number, GPUBindGroupLayout>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private commandsInBatch = 0;
+  private deferred: DeferredCommand[] = [];
+  private draining: Promise<void> | null = null;
+  /** Set by `beginCompileOnly` (warm-up): programs get their pipelines but nothing is dispatched. */
+  private compileOnly: { keys: Set<string>; cached: number; ready: Promise<GPUComputePipeline | null>[] } | null = null;
   /** The first asynchronous device error (shader compile, validation), reported by the next read. */
   private error: string | null = null;
   private lost: string | null = null;
@@ -83,18 +117,19 @@ export class WebGpuBackend implements Backend {
 
   async read(dataId: DataId): Promise<TypedArray> {
     this.assertUsable('data');
+    if (this.compileOnly) throw new Error('data: tensors cannot be read inside warmup(): its kernels are compiled, not run');
     const { buffer, dtype, size } = dataId as GpuData;
     if (!buffer) throw new Error('data: the tensor\'s webgpu storage has been released');
     const bytes = size * 4;
     if (bytes === 0) return makeArray(dtype, 0);
     const staging = this.pool.acquire(bytes, MAP_READ | COPY_DST);
     this.copyBuffer(buffer, staging, bytes);
-    const errors = this.submit();
+    // The copy may wait for pipelines still compiling: map only once it has been submitted.
+    await this.submit();
     await staging.mapAsync(MAP_MODE_READ, 0, bytes);
     const raw = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
     this.pool.release(staging, false);
-    await errors;
     this.assertUsable('data');
     if (dtype === 'float32') return new Float32Array(raw);
     if (dtype === 'int32') return new Int32Array(raw);
@@ -111,8 +146,8 @@ export class WebGpuBackend implements Backend {
   disposeData(dataId: DataId): void {
     const d = dataId as GpuData;
     if (!d.buffer) return;
-    // Until the encoder that may read it is submitted, the buffer must not be handed to a queue.writeBuffer.
-    this.pool.release(d.buffer, this.encoder !== null);
+    // Until the commands that may read it are submitted, the buffer must not be handed to a queue.writeBuffer.
+    this.pool.release(d.buffer, this.encoder !== null || this.deferred.length > 0);
     d.buffer = undefined as never;
   }
 
@@ -150,7 +185,8 @@ export class WebGpuBackend implements Backend {
 
   /** Records `program` writing into an existing output buffer (multi-pass kernels). */
   encode(program: Program, inputs: readonly GPUBuffer[], inputDtypes: readonly DType[], out: GPUBuffer, outDtype: DType): void {
-    const pipeline = this.pipelineFor(program, inputDtypes, outDtype);
+    const entry = this.pipelineFor(program, inputDtypes, outDtype);
+    if (this.compileOnly) return;
     const words = Math.max(4, Math.ceil(program.uniforms.length / 4) * 4);
     const uniform = this.pool.acquire(words * 4, UNIFORM | COPY_DST);
     const words32 = new Uint32Array(words);
@@ -160,28 +196,68 @@ export class WebGpuBackend implements Backend {
     entries.push({ binding: inputs.length, resource: { buffer: out } });
     entries.push({ binding: inputs.length + 1, resource: { buffer: uniform } });
     const bindGroup = this.device.createBindGroup({ layout: this.bindLayout(inputs.length), entries });
-    const pass = this.computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(...program.dispatch);
+    this.record(entry, (pipeline) => {
+      const pass = this.computePass();
+      pass.setPipeline(pipeline!);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...program.dispatch);
+    });
     this.pool.release(uniform, true);
     this.stats.dispatches++;
-    this.afterCommand();
   }
 
   /** Records a buffer-to-buffer copy of `bytes` bytes. */
   copyBuffer(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
-    if (bytes === 0) return;
-    this.endPass();
-    this.commandEncoder().copyBufferToBuffer(src, 0, dst, 0, bytes);
-    this.afterCommand();
+    if (bytes === 0 || this.compileOnly) return;
+    this.record(null, () => {
+      this.endPass();
+      this.commandEncoder().copyBufferToBuffer(src, 0, dst, 0, bytes);
+    });
+  }
+
+  /** Encodes a command now, or defers it while its pipeline (or an earlier command's) is still compiling. */
+  private record(entry: PipelineEntry | null, encode: DeferredCommand['encode']): void {
+    if (this.deferred.length > 0 || (entry !== null && entry.pipeline === null)) {
+      this.deferred.push({ entry, encode });
+      return;
+    }
+    encode(entry?.pipeline ?? null);
+    if (++this.commandsInBatch >= this.maxDispatchesPerSubmit) void this.submit();
   }
 
   /**
-   * Submits everything recorded so far. Resolves once the device has validated the submission; a validation
-   * error is kept and reported by the next read.
+   * Submits everything recorded so far, first waiting for the pipelines of deferred commands. Resolves once the
+   * device has validated the submission; a validation error is kept and reported by the next read.
    */
   submit(): Promise<void> {
+    if (this.deferred.length > 0) return (this.draining ??= this.drain());
+    return this.submitNow();
+  }
+
+  /**
+   * Encodes the deferred commands in order as their pipelines become ready, then submits. Everything from the last
+   * wait to the submit runs synchronously, so no buffer released meanwhile is reused before the commands reading
+   * it are submitted. A command whose shader failed to compile is dropped (its error is already recorded).
+   */
+  private async drain(): Promise<void> {
+    try {
+      while (this.deferred.length > 0) {
+        const head = this.deferred[0]!;
+        if (head.entry !== null && head.entry.pipeline === null) {
+          const failed = (await head.entry.ready) === null;
+          if (failed) this.deferred.shift();
+          continue;
+        }
+        this.deferred.shift();
+        head.encode(head.entry?.pipeline ?? null);
+      }
+    } finally {
+      this.draining = null;
+    }
+    return this.submitNow();
+  }
+
+  private submitNow(): Promise<void> {
     if (!this.encoder) return Promise.resolve();
     this.endPass();
     this.device.pushErrorScope('validation');
@@ -209,37 +285,78 @@ export class WebGpuBackend implements Backend {
     this.pass = null;
   }
 
-  private afterCommand(): void {
-    if (++this.commandsInBatch >= this.maxDispatchesPerSubmit) void this.submit();
-  }
-
   // ---- pipelines ----
 
-  private pipelineFor(program: Program, inputs: readonly DType[], output: DType): GPUComputePipeline {
+  /**
+   * The cached pipeline of `program` with these binding types, compiling it on first use. While compiling only
+   * (warm-up) the key and its readiness are collected instead of dispatching.
+   */
+  private pipelineFor(program: Program, inputs: readonly DType[], output: DType): PipelineEntry {
     const vec4s = Math.max(1, Math.ceil(program.uniforms.length / 4));
     const key = `${program.shaderKey}|${inputs.map(wgslType).join(',')}>${wgslType(output)}|u${vec4s}|wg${program.workgroupSize.join('x')}`;
-    const hit = this.pipelines.get(key);
-    if (hit) {
-      this.stats.pipelineCacheHits++;
-      return hit;
+    let entry = this.pipelines.get(key);
+    const warm = this.compileOnly;
+    if (warm && !warm.keys.has(key)) {
+      warm.keys.add(key);
+      if (entry) warm.cached++;
     }
-    const code = `${programHeader(inputs, output, vec4s)}\n${program.getUserCode()}`;
+    if (entry) {
+      this.stats.pipelineCacheHits++;
+    } else {
+      entry = this.compile(key, `${programHeader(inputs, output, vec4s)}\n${program.getUserCode()}`, inputs.length);
+      this.pipelines.set(key, entry);
+      this.stats.pipelinesCompiled++;
+    }
+    if (warm) warm.ready.push(entry.ready);
+    return entry;
+  }
+
+  private compile(key: string, code: string, numInputs: number): PipelineEntry {
+    const fail = (message: string): null => {
+      // Forget the invalid pipeline so a later use recompiles and reports the real error again.
+      if (this.pipelines.get(key) === entry) this.pipelines.delete(key);
+      this.recordError(`shader '${key}' failed to compile: ${message}\n${code}`);
+      return null;
+    };
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code, label: key });
-    const pipeline = this.device.createComputePipeline({
-      label: key,
-      layout: this.pipelineLayout(inputs.length),
-      compute: { module, entryPoint: 'main' },
-    });
-    void this.device.popErrorScope().then((e) => {
-      if (!e) return;
-      // Forget the invalid pipeline so a later use recompiles and reports the real error again.
-      this.pipelines.delete(key);
-      this.recordError(`shader '${key}' failed to compile: ${e.message}\n${code}`);
-    });
-    this.pipelines.set(key, pipeline);
-    this.stats.pipelinesCompiled++;
-    return pipeline;
+    const descriptor: GPUComputePipelineDescriptor = { label: key, layout: this.pipelineLayout(numInputs), compute: { module, entryPoint: 'main' } };
+    let entry: PipelineEntry;
+    if (this.asyncPipelines) {
+      entry = { pipeline: null, ready: null! };
+      entry.ready = this.device.createComputePipelineAsync(descriptor).then(
+        (pipeline) => (entry.pipeline = pipeline),
+        (e: Error) => fail(e.message),
+      );
+    } else {
+      const pipeline = this.device.createComputePipeline(descriptor);
+      entry = { pipeline, ready: Promise.resolve(pipeline) };
+    }
+    void this.device.popErrorScope().then((e) => e && fail(e.message));
+    return entry;
+  }
+
+  /**
+   * Warm-up (see `warmup` in `warmup.ts`): from now until `endCompileOnly`, kernels create the pipelines of the
+   * programs they would run, asynchronously, and dispatch nothing; copies are skipped and reads rejected. Storage
+   * is still allocated (and host data written into fresh buffers), so kernels behave as usual otherwise.
+   */
+  beginCompileOnly(): void {
+    if (this.compileOnly) throw new Error('warmup: already warming up (warmup calls cannot be nested or overlap)');
+    this.compileOnly = { keys: new Set(), cached: 0, ready: [] };
+  }
+
+  /**
+   * Leaves compile-only mode at once and resolves when every pipeline it asked for is compiled; rejects with the
+   * first shader compile error.
+   */
+  async endCompileOnly(): Promise<CompileOnlyResult> {
+    const warm = this.compileOnly;
+    if (!warm) throw new Error('warmup: endCompileOnly without beginCompileOnly');
+    this.compileOnly = null;
+    await Promise.all(warm.ready);
+    this.assertUsable('warmup');
+    return { pipelines: warm.keys.size - warm.cached, cached: warm.cached };
   }
 
   /** Bindings of every program: inputs (read-only storage), the output (storage), then the `uniforms` uniform buffer. */
