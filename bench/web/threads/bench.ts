@@ -1,0 +1,60 @@
+/**
+ * Times square matmuls and the three products of a Linear(784, 256) layer at batch 128 (forward, and the
+ * input and weight gradients, as @nn/autograd runs them) on the CPU backend: with every thread available
+ * (Web Workers on a cross-origin-isolated page) and with setNumThreads(1).
+ */
+import { engine, getNumThreads, setNumThreads, tensor, type Tensor } from '@nn/tensor';
+import { whenThreadsReady } from '../../../packages/tensor/src/backends/cpu/kernels/matmul-threads.js';
+
+/** name, m, k, n, transposeA, transposeB: C[m, n] = op(A)[m, k] · op(B)[k, n], a transposed operand stored as its transpose. */
+const CASES: [string, number, number, number, boolean, boolean][] = [
+  ['matmul 256²', 256, 256, 256, false, false],
+  ['matmul 512²', 512, 512, 512, false, false],
+  ['matmul 1024²', 1024, 1024, 1024, false, false],
+  ['MLP forward x·Wᵀ 128×784 @ 784×256', 128, 784, 256, false, true],
+  ['MLP input grad dY·W 128×256 @ 256×784', 128, 256, 784, false, false],
+  ['MLP weight grad dYᵀ·x 256×128 @ 128×784', 256, 128, 784, true, false],
+];
+/** How long to measure: `repeats` samples (the median is reported) of at least `sampleMs` each. */
+export interface BenchOptions {
+  repeats: number;
+  sampleMs: number;
+}
+
+const values = (n: number) => Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 2000) / 1000 - 1);
+
+/** Median GFLOP/s of `repeats` samples, each enough calls to last `sampleMs`. */
+function gflops(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, flops: number, { repeats, sampleMs }: BenchOptions): number {
+  const call = () => engine.runKernel('MatMul', [a, b], { transposeA, transposeB }).dispose();
+  let calls = 1;
+  for (let t0 = performance.now(), t = 0; t < sampleMs; t = performance.now() - t0) {
+    call(); // warm-up, which also sizes the samples
+    calls++;
+  }
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) call();
+    rates.push((flops * calls) / ((performance.now() - t0) * 1e6));
+  }
+  return rates.sort((x, y) => x - y)[repeats >> 1]!;
+}
+
+/** Waits for the worker pool, then measures every case with all threads and with one. */
+export async function runBench(options: BenchOptions) {
+  const workers = await whenThreadsReady(20_000);
+  const threads = getNumThreads();
+  const results = CASES.map(([name, m, k, n, tA, tB]) => {
+    const a = tensor(values(m * k), { shape: tA ? [k, m] : [m, k] });
+    const b = tensor(values(k * n), { shape: tB ? [n, k] : [k, n] });
+    const flops = 2 * m * k * n;
+    const all = gflops(a, b, tA, tB, flops, options);
+    setNumThreads(1);
+    const one = gflops(a, b, tA, tB, flops, options);
+    setNumThreads(threads);
+    a.dispose();
+    b.dispose();
+    return { name, threads: all, one };
+  });
+  return { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, workers, threads, results };
+}

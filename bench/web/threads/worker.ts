@@ -1,0 +1,3 @@
+import { runBench, type BenchOptions } from './bench.js';
+
+onmessage = async (e: MessageEvent<BenchOptions>) => postMessage(await runBench(e.data));
