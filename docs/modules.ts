@@ -1,4 +1,7 @@
-// The packages a docs snippet may import, by name.
+// The packages a docs snippet may import, by name (and the Node built-ins the Node-only guides use).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as all from '@nn/all';
 import * as autograd from '@nn/autograd';
 import * as clip from '@nn/clip';
@@ -19,4 +22,7 @@ export const modules: Record<string, unknown> = {
   '@nn/optim': optim,
   '@nn/schedulers': schedulers,
   '@nn/tensor': tensor,
+  'node:fs': fs,
+  'node:os': os,
+  'node:path': path,
 };
