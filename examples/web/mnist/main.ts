@@ -1,0 +1,215 @@
+/**
+ * The MNIST page: starts a training worker on the chosen backend, shows its progress (numbers and live charts),
+ * pauses and resumes it, and sends the digit drawn on the canvas to it for a prediction.
+ */
+import dataUrl from 'virtual:mnist-digits';
+import { drawChart } from '../chart.js';
+import { toMnist } from './preprocess.js';
+import { DEFAULT_OPTIONS, type FromWorker, type ToWorker, type TrainOptions } from './protocol.js';
+
+const $ = <T extends Element = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!;
+const show = (id: string, text: string | number) => ($(id).textContent = String(text));
+
+/** Training options from the query string (e.g. `?epochs=1&trainSize=2000`), for quick runs and tests. */
+function optionsFromUrl(): TrainOptions {
+  const options = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of new URLSearchParams(location.search)) {
+    if (key === 'backend') continue;
+    if (!(key in options)) throw new Error(`mnist page: unknown option '${key}' in the URL (known: ${Object.keys(options).join(', ')}, backend)`);
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0) throw new Error(`mnist page: option '${key}' must be a non-negative number, got '${value}'`);
+    options[key as keyof TrainOptions] = number;
+  }
+  return options;
+}
+
+const options = optionsFromUrl();
+const backendSelect = $<HTMLSelectElement>('backend-select');
+const urlBackend = new URLSearchParams(location.search).get('backend');
+if (urlBackend === 'cpu' || urlBackend === 'webgpu') backendSelect.value = urlBackend;
+if (!('gpu' in navigator)) {
+  backendSelect.querySelector<HTMLOptionElement>('option[value=webgpu]')!.disabled = true;
+  backendSelect.value = 'cpu';
+}
+show('hidden', options.hidden);
+show('epochs', options.epochs);
+
+let worker: Worker | null = null;
+let ready = false;
+let totalSteps = 1;
+/** Per-step batch loss and accuracy, exponentially smoothed (β = 0.95, bias-corrected) for display. */
+let smoothLoss = 0;
+let smoothAccuracy = 0;
+let stepsSeen = 0;
+let lossPoints: [number, number][] = [];
+let trainAccuracyPoints: [number, number][] = [];
+let testAccuracyPoints: [number, number][] = [];
+let maxLoss = 2.5;
+
+function setRunning(running: boolean, paused = false): void {
+  $<HTMLButtonElement>('pause').disabled = !running || paused;
+  $<HTMLButtonElement>('resume').disabled = !running || !paused;
+  backendSelect.disabled = running;
+}
+
+function redraw(): void {
+  drawChart($<SVGSVGElement>('chart-loss'), [{ label: 'training loss (smoothed)', color: '#c0392b', points: lossPoints }], {
+    xMax: totalSteps, yMax: maxLoss, xLabel: 'step',
+  });
+  drawChart(
+    $<SVGSVGElement>('chart-accuracy'),
+    [
+      { label: 'batch accuracy (smoothed)', color: '#1f5fbf', points: trainAccuracyPoints },
+      { label: 'test accuracy', color: '#27ae60', points: testAccuracyPoints, dots: true },
+    ],
+    { xMax: totalSteps, yMax: 1, xLabel: 'step', format: (y) => `${Math.round(y * 100)}%` },
+  );
+}
+
+function onMessage(message: FromWorker): void {
+  switch (message.type) {
+    case 'ready':
+      ready = true;
+      totalSteps = message.stepsPerEpoch * options.epochs;
+      show('backend', message.backend);
+      show('steps', totalSteps);
+      show('status', 'training');
+      setRunning(true);
+      redraw();
+      return;
+    case 'progress':
+      message.losses.forEach((loss, i) => {
+        stepsSeen++;
+        smoothLoss = 0.95 * smoothLoss + 0.05 * loss;
+        smoothAccuracy = 0.95 * smoothAccuracy + 0.05 * message.accuracies[i]!;
+        const correction = 1 - 0.95 ** stepsSeen;
+        lossPoints.push([stepsSeen, smoothLoss / correction]);
+        trainAccuracyPoints.push([stepsSeen, smoothAccuracy / correction]);
+      });
+      if (stepsSeen > 0) show('loss', (smoothLoss / (1 - 0.95 ** stepsSeen)).toFixed(4));
+      maxLoss = Math.max(0.5, ...lossPoints.slice(0, 20).map(([, l]) => l));
+      show('epoch', message.epoch);
+      show('step', message.step);
+      redraw();
+      return;
+    case 'evaluated':
+      testAccuracyPoints.push([message.step, message.accuracy]);
+      show('accuracy', `${(message.accuracy * 100).toFixed(1)}%`);
+      redraw();
+      return;
+    case 'paused':
+      show('status', 'paused');
+      show('step', message.step);
+      setRunning(true, true);
+      return;
+    case 'resumed':
+      show('status', 'training');
+      setRunning(true, false);
+      return;
+    case 'done':
+      show('status', 'done');
+      show('time', `${message.seconds.toFixed(1)} s`);
+      setRunning(false);
+      return;
+    case 'prediction':
+      showPrediction(message.probabilities);
+      return;
+    case 'error':
+      fail(message.message);
+  }
+}
+
+function fail(message: string): void {
+  show('status', `error: ${message}`);
+  console.error(message);
+  setRunning(false);
+}
+
+function start(): void {
+  worker?.terminate();
+  ready = false;
+  [smoothLoss, smoothAccuracy, stepsSeen, maxLoss] = [0, 0, 0, 2.5];
+  [lossPoints, trainAccuracyPoints, testAccuracyPoints] = [[], [], []];
+  for (const id of ['epoch', 'step']) show(id, 0);
+  for (const id of ['loss', 'accuracy', 'time', 'backend']) show(id, '–');
+  show('status', 'loading');
+  worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+  worker.onerror = (e) => fail(e.message || 'the training worker failed to start');
+  const backend = backendSelect.value === 'webgpu' ? 'webgpu' : 'cpu';
+  send({ type: 'start', backend, dataUrl: new URL(dataUrl, location.href).href, options });
+}
+
+const send = (message: ToWorker) => worker?.postMessage(message);
+
+$('start').addEventListener('click', start);
+$('pause').addEventListener('click', () => send({ type: 'pause' }));
+$('resume').addEventListener('click', () => send({ type: 'resume' }));
+
+// Drawing: pointer events cover mouse, pen and touch.
+const pad = $<HTMLCanvasElement>('canvas');
+const ink = pad.getContext('2d', { willReadFrequently: true })!;
+ink.lineWidth = 18;
+ink.lineCap = 'round';
+ink.lineJoin = 'round';
+let drawing = false;
+const at = (e: PointerEvent): [number, number] => {
+  const r = pad.getBoundingClientRect();
+  return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
+};
+pad.addEventListener('pointerdown', (e) => {
+  drawing = true;
+  pad.setPointerCapture(e.pointerId);
+  ink.beginPath();
+  ink.moveTo(...at(e));
+  ink.lineTo(...at(e));
+  ink.stroke();
+});
+pad.addEventListener('pointermove', (e) => {
+  if (!drawing) return;
+  ink.lineTo(...at(e));
+  ink.stroke();
+});
+pad.addEventListener('pointerup', () => {
+  drawing = false;
+  classifyDrawing();
+});
+$('clear').addEventListener('click', () => {
+  ink.clearRect(0, 0, pad.width, pad.height);
+  show('prediction', '–');
+  $('probabilities').replaceChildren();
+  $<HTMLCanvasElement>('preview').getContext('2d')!.clearRect(0, 0, 28, 28);
+});
+
+function classifyDrawing(): void {
+  const { data, width, height } = ink.getImageData(0, 0, pad.width, pad.height);
+  // The ink is the alpha channel: the pad is transparent and strokes are opaque.
+  const alpha = new Float32Array(width * height);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = data[4 * i + 3]! / 255;
+  const pixels = toMnist(alpha, width, height);
+  if (!pixels) return;
+  const preview = $<HTMLCanvasElement>('preview').getContext('2d')!;
+  const image = preview.createImageData(28, 28);
+  pixels.forEach((v, i) => image.data.set([255 * (1 - v), 255 * (1 - v), 255 * (1 - v), 255], 4 * i));
+  preview.putImageData(image, 0, 0);
+  if (!ready) {
+    show('prediction', 'train the model first');
+    return;
+  }
+  send({ type: 'predict', pixels });
+}
+
+function showPrediction(probabilities: number[]): void {
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  show('prediction', best);
+  $('probabilities').replaceChildren(
+    ...probabilities.map((p, d) => {
+      const li = document.createElement('li');
+      li.dataset.testid = `probability-${d}`;
+      li.innerHTML = `<span>${d}</span><span class="bar" style="width:${(p * 100).toFixed(1)}%"></span><span>${(p * 100).toFixed(1)}%</span>`;
+      return li;
+    }),
+  );
+}
+
+redraw();

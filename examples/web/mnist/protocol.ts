@@ -1,0 +1,37 @@
+/** The messages between the MNIST page and its training worker. */
+import type { Device } from '@nn/tensor';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  /** Width of the MLP's hidden layer (784 → hidden → 10). */
+  hidden: number;
+  /** Adam's learning rate. */
+  lr: number;
+  /** Training images used (evenly spaced over the 8,500, so every digit is present); 0 = all. */
+  trainSize: number;
+  /** Held-out images the accuracy is measured on (of the 1,500); 0 = all. */
+  testSize: number;
+  seed: number;
+}
+
+export const DEFAULT_OPTIONS: TrainOptions = { epochs: 3, batchSize: 64, hidden: 128, lr: 2e-3, trainSize: 0, testSize: 0, seed: 0 };
+
+export type ToWorker =
+  | { type: 'start'; backend: Device; dataUrl: string; options: TrainOptions }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** 784 pixels in [0, 1] (see preprocess.ts). */
+  | { type: 'predict'; pixels: Float32Array };
+
+export type FromWorker =
+  | { type: 'ready'; backend: Device; trainImages: number; testImages: number; stepsPerEpoch: number; parameters: number }
+  /** Steps done so far, and the batch loss and batch accuracy of each step since the previous message. */
+  | { type: 'progress'; epoch: number; step: number; losses: number[]; accuracies: number[] }
+  /** Accuracy on the held-out images after `step` steps. */
+  | { type: 'evaluated'; epoch: number; step: number; accuracy: number }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed' }
+  | { type: 'done'; seconds: number }
+  | { type: 'prediction'; probabilities: number[] }
+  | { type: 'error'; message: string };
