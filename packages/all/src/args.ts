@@ -28,5 +28,6 @@ export function checkOneOf<T extends string | boolean>(op: string, name: string,
 /** A caught error as text, with a DOMException's name (`QuotaExceededError: ...`), which its message omits. */
 export function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  return e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
+  if (!e.name || e.name === 'Error' || e.message.startsWith(e.name)) return e.message;
+  return e.message ? `${e.name}: ${e.message}` : e.name;
 }

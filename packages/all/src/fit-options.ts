@@ -9,7 +9,7 @@ import { emptyHistory, type Callback } from './history.js';
 import { resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
 import { plotHistory, type PlotOptions } from './plot.js';
 import type { ProgressMode, ProgressOutput } from './progress.js';
-import { parseLocation, type FileSource } from './storage.js';
+import { checkLocation, type FileSource } from './storage.js';
 
 /** What fit needs of an optimizer (any @nn/optim optimizer). */
 export interface FitOptimizer {
@@ -184,7 +184,7 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
     if (every !== 'epoch' && (typeof every !== 'number' || !Number.isSafeInteger(every) || every < 1))
       throw new Error(`${op}: checkpoint.every must be 'epoch' or a positive integer (steps), got ${describe(every)}`);
     const path = checkString(op, 'checkpoint.path', c.path);
-    if (parseLocation(`${op}: checkpoint.path`, path).scheme === 'downloads')
+    if (checkLocation(`${op}: checkpoint.path`, path).scheme === 'downloads')
       throw new Error(
         `${op}: checkpoint.path cannot be downloads:// (every checkpoint would be a new download); checkpoint to ` +
           `indexeddb:// or opfs://, and download the result with saveFile('${path}', ...)`,
@@ -212,7 +212,7 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
     if (typeof o.plot === 'string') plot = { path: checkString(op, 'plot', o.plot) };
     else if (isPlainObject(o.plot)) plot = { ...o.plot, path: checkString(op, 'plot.path', o.plot.path) };
     else throw new Error(`${op}: plot must be a file path or {path, ...plotOptions}, got ${describe(o.plot)}`);
-    parseLocation(`${op}: plot`, plot.path);
+    checkLocation(`${op}: plot`, plot.path);
     const { path: _, ...plotOptions } = plot;
     plotHistory(emptyHistory(), plotOptions); // validates the options before training rather than after
   }
@@ -231,7 +231,7 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
 function checkResume(op: string, v: unknown): FileSource {
   if (v instanceof Uint8Array || v instanceof ArrayBuffer || (typeof Blob !== 'undefined' && v instanceof Blob)) return v;
   const path = checkString(op, 'resume', v);
-  if (parseLocation(`${op}: resume`, path).scheme === 'downloads')
+  if (checkLocation(`${op}: resume`, path).scheme === 'downloads')
     throw new Error(`${op}: resume cannot read downloads:// (a page cannot read the user's downloads); pass the File the user picks`);
   return path;
 }

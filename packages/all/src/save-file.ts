@@ -5,7 +5,7 @@
  * previous contents intact (see `writeBytes`).
  */
 import { load, saveAsync, type LoadOptions } from '@nn/layers';
-import { listLocations, parseLocation, readBytes, removeBytes, sourceName, writeBytes, type FileSource } from './storage.js';
+import { checkLocation, listLocations, readBytes, removeBytes, sourceName, writeBytes, type FileSource } from './storage.js';
 
 export type { FileSource } from './storage.js';
 
@@ -23,7 +23,7 @@ export type { FileSource } from './storage.js';
  */
 export async function saveFile(path: string, obj: unknown): Promise<void> {
   const op = 'saveFile';
-  parseLocation(op, path); // a bad path fails before the tensors are read
+  checkLocation(op, path); // a bad path fails before the tensors are read
   let bytes: Uint8Array;
   try {
     bytes = await saveAsync(obj);

@@ -6,7 +6,7 @@
  */
 import { download } from './download-file.js';
 import { idbKeys, idbRead, idbRemove, idbWrite } from './indexeddb-files.js';
-import { nodeFs, readFile, writeFileAtomic } from './node-fs.js';
+import { hasNodeFs, nodeFs, readFile, writeFileAtomic } from './node-fs.js';
 import { opfsList, opfsRead, opfsRemove, opfsWrite } from './opfs-files.js';
 
 /** What can be loaded: a path or location (see `saveFile`), or the saved bytes themselves. */
@@ -28,6 +28,13 @@ export function parseLocation(op: string, path: string): Location {
   if (!(SCHEMES as readonly string[]).includes(scheme)) throw new Error(`${op}: unknown scheme '${m[1]}://' in ${JSON.stringify(path)}; use ${USE}`);
   if (m[2] === '') throw new Error(`${op}: ${scheme}:// needs a ${scheme === 'indexeddb' ? 'key' : scheme === 'opfs' ? 'path' : 'file name'} after it, e.g. '${scheme}://model.nn'`);
   return { scheme, path: m[2]! };
+}
+
+/** `parseLocation`, and for a file path also whether this runtime has files (a browser has not: it says what to use). */
+export function checkLocation(op: string, path: string): Location {
+  const at = parseLocation(op, path);
+  if (at.scheme === 'file' && !hasNodeFs()) nodeFs(op, at.path);
+  return at;
 }
 
 /**
