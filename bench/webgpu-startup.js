@@ -5,7 +5,7 @@
  * fresh Debian chromium per run (so no shader cache carries over) and prints the figures; then the same in Node
  * (Dawn on SwiftShader) from the built packages.
  *
- *   node bench/webgpu-startup.js [--sizes=784,256,256,10] [--batch=128] [--no-node]
+ *   node bench/webgpu-startup.js [--sizes=784,256,256,10] [--batch=128] [--no-node] [--no-browser]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,8 +78,9 @@ async function nodeRuns() {
     await loss.data();
     results[name] = { warmup: warm, firstStepMs: performance.now() - t0, pipelinesCompiled: backend.getStats().pipelinesCompiled };
     // A fresh device (and pipeline cache) for the next mode.
-    nn.dispose([loss, x, y, ...model.parameters(), opt.stateDict()]);
+    opt.zeroGrad();
     opt.dispose();
+    nn.dispose([loss, x, y, ...model.parameters()]);
     nn.disposeBackend('webgpu');
   }
   return results;
@@ -97,5 +98,5 @@ function report(where, r) {
     ` warm-up + first step ${((warm.warmup.ms + warm.firstStepMs) / 1000).toFixed(2)} s vs ${(cold / 1000).toFixed(2)} s`);
 }
 
-report('Chromium (SwiftShader)', await browserRuns());
+if (!process.argv.includes('--no-browser')) report('Chromium (SwiftShader)', await browserRuns());
 if (!process.argv.includes('--no-node')) report('Node (Dawn on SwiftShader)', await nodeRuns());
