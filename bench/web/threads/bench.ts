@@ -23,21 +23,33 @@ export interface BenchOptions {
 
 const values = (n: number) => Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 2000) / 1000 - 1);
 
-/** Median GFLOP/s of `repeats` samples, each enough calls to last `sampleMs`. */
-function gflops(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, flops: number, { repeats, sampleMs }: BenchOptions): number {
+/**
+ * Median GFLOP/s with all threads and with one, over `repeats` samples of each, taken in turns so both see the
+ * same machine (other processes on a shared machine come and go); a sample is enough calls to last `sampleMs`.
+ */
+function gflops(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, flops: number, { repeats, sampleMs }: BenchOptions) {
   const call = () => engine.runKernel('MatMul', [a, b], { transposeA, transposeB }).dispose();
+  const threads = getNumThreads();
   let calls = 1;
   for (let t0 = performance.now(), t = 0; t < sampleMs; t = performance.now() - t0) {
     call(); // warm-up, which also sizes the samples
     calls++;
   }
-  const rates: number[] = [];
-  for (let r = 0; r < repeats; r++) {
+  const sample = (n: number) => {
+    setNumThreads(n);
     const t0 = performance.now();
     for (let i = 0; i < calls; i++) call();
-    rates.push((flops * calls) / ((performance.now() - t0) * 1e6));
+    return (flops * calls) / ((performance.now() - t0) * 1e6);
+  };
+  const all: number[] = [];
+  const one: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    all.push(sample(threads));
+    one.push(sample(1));
   }
-  return rates.sort((x, y) => x - y)[repeats >> 1]!;
+  setNumThreads(threads);
+  const median = (x: number[]) => x.sort((p, q) => p - q)[x.length >> 1]!;
+  return { threads: median(all), one: median(one) };
 }
 
 /** Waits for the worker pool, then measures every case with all threads and with one. */
@@ -47,14 +59,10 @@ export async function runBench(options: BenchOptions) {
   const results = CASES.map(([name, m, k, n, tA, tB]) => {
     const a = tensor(values(m * k), { shape: tA ? [k, m] : [m, k] });
     const b = tensor(values(k * n), { shape: tB ? [n, k] : [k, n] });
-    const flops = 2 * m * k * n;
-    const all = gflops(a, b, tA, tB, flops, options);
-    setNumThreads(1);
-    const one = gflops(a, b, tA, tB, flops, options);
-    setNumThreads(threads);
+    const rates = gflops(a, b, tA, tB, 2 * m * k * n, options);
     a.dispose();
     b.dispose();
-    return { name, threads: all, one };
+    return { name, ...rates };
   });
   return { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, workers, threads, results };
 }
