@@ -6,7 +6,7 @@ import { addScaled, decoupledDecay, direction } from './pointwise.js';
 export interface LionHyper {
   /** Learning rate γ (default 1e-4; typically 3–10× smaller than AdamW's). */
   lr: number;
-  /** [β1, β2]: β1 interpolates the update direction, β2 decays the momentum (default [0.9, 0.99]). */
+  /** Coefficients (β1, β2): β1 interpolates the update direction, β2 decays the momentum (default [0.9, 0.99]). */
   betas: [number, number];
   /** Decoupled weight decay λ (default 0; typically 3–10× larger than AdamW's). */
   weightDecay: number;
