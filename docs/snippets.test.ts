@@ -1,5 +1,6 @@
 /**
- * Executes every ```ts block of the docs, the root README and every package README. A block followed by a ```text block must print exactly that text
+ * Executes every ```ts block of the docs site's pages (every Markdown file under docs/ but the generated API
+ * reference), the root README and every package README. A block followed by a ```text block must print exactly that text
  * (numbers compared to 4 significant digits), so the docs cannot drift from the code. Fragments that cannot run
  * alone are fenced as ```ts fragment and skipped.
  */
@@ -9,9 +10,19 @@ import { describe, expect, it } from 'vitest';
 import * as all from './modules.js';
 
 const root = new URL('../', import.meta.url);
+
+/** Every page of the site: Markdown under docs/, except the generated API reference and VitePress's own folder. */
+function pages(dir: string): string[] {
+  return readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((e) => {
+    const path = `${dir}${e.name}`;
+    if (e.isDirectory()) return ['docs/api', 'docs/.vitepress', 'docs/public'].includes(path) || e.name === 'node_modules' ? [] : pages(`${path}/`);
+    return e.name.endsWith('.md') ? [path] : [];
+  });
+}
+
 const files = [
   'README.md',
-  ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...pages('docs/'),
   ...readdirSync(new URL('packages/', root)).map((p) => `packages/${p}/README.md`).filter((f) => existsSync(new URL(f, root))),
 ];
 
