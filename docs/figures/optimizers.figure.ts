@@ -2,11 +2,11 @@
  * docs/optimizers.md's comparison: the same small MLP from the same initial weights, fit to y = sin(x) on 64
  * points with full-batch steps by SGD, SGD with momentum, Adam and AdamW; the training loss on a log axis.
  */
-import { Adam, AdamW, Linear, SGD, Sequential, Tanh, backward, linspace, manualSeed, mseLoss, plotCurves, tidy, type Optimizer, type Parameter } from '@nn/all';
+import { Adam, AdamW, Linear, SGD, Sequential, Tanh, backward, linspace, manualSeed, mseLoss, plotCurves, tidy, type Parameter } from '@nn/all';
 
 const STEPS = 300;
 
-function lossCurve(makeOptimizer: (params: Parameter[]) => Optimizer): number[] {
+function lossCurve(makeOptimizer: (params: Parameter[]) => { zeroGrad(): void; step(): unknown; dispose(): void }): number[] {
   manualSeed(0); // the same initial weights for every optimizer
   const model = new Sequential(new Linear(1, 32), new Tanh(), new Linear(32, 1));
   const optimizer = makeOptimizer([...model.parameters()]);
