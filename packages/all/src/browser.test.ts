@@ -33,10 +33,11 @@ describe.skipIf(!chromiumAvailable())('@nn/all in the browser', () => {
   it('bundles no node: import (Node built-ins come from process.getBuiltinModule)', () => {
     const js = readdirSync(join(app.dir, 'assets')).filter((f) => f.endsWith('.js'));
     expect(js.length).toBeGreaterThan(0);
+    // `import("node:x")`, `from "node:x"`, or a specifier kept in a constant for a dynamic import (`X="node:x"`).
     for (const f of js) expect(readFileSync(join(app.dir, 'assets', f), 'utf8')).not.toMatch(/(?:\bimport\s*\(?|\bfrom|=)\s*["'`]node:/);
   });
 
-  /** Opens the page for `backend`; records every request so a test can assert that none asked for `node:*`. */
+  /** Opens a page of the app once it is ready, recording every request (a `node:` import would be one). */
   async function open(path: string) {
     const requests: string[] = [];
     const { page, errors } = await openPage(browser, 'about:blank');

@@ -86,7 +86,8 @@ export async function opfsRemove(op: string, path: string): Promise<void> {
 
 /** The files under the folder `path` ('' for the root), recursively, as paths relative to the root, sorted. */
 export async function opfsList(op: string, path: string): Promise<string[]> {
-  const folders = path === '' ? [] : split(op, path).folders.concat(split(op, path).name);
+  const parts = path === '' ? null : split(op, path);
+  const folders = parts ? [...parts.folders, parts.name] : [];
   const out: string[] = [];
   const walk = async (dir: Dir, prefix: string) => {
     for await (const [name, handle] of (dir as Dir & AsyncIterable<[string, FileSystemHandle]>)) {

@@ -12,9 +12,11 @@ import { opfsList, opfsRead, opfsRemove, opfsWrite } from './opfs-files.js';
 /** What can be loaded: a path or location (see `saveFile`), or the saved bytes themselves. */
 export type FileSource = string | Blob | Uint8Array | ArrayBuffer;
 
-type Location =
-  | { scheme: 'file'; path: string }
-  | { scheme: 'indexeddb' | 'opfs' | 'downloads'; path: string };
+interface Location {
+  scheme: 'file' | 'indexeddb' | 'opfs' | 'downloads';
+  /** The file path, or what follows `scheme://`. */
+  path: string;
+}
 
 const SCHEMES = ['indexeddb', 'opfs', 'downloads'] as const;
 const USE = "indexeddb://<key>, opfs://<path>, downloads://<file name> (save only) or a file path (Node.js)";
@@ -45,7 +47,8 @@ export function checkLocation(op: string, path: string): Location {
 export async function writeBytes(op: string, path: string, data: Uint8Array | string, type = 'application/octet-stream'): Promise<void> {
   const at = parseLocation(op, path);
   if (at.scheme === 'file') return writeFileAtomic(op, at.path, data);
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  // Browser storage APIs refuse views of shared memory (a cross-origin isolated page's WebAssembly heap).
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data.buffer instanceof ArrayBuffer ? data : data.slice();
   if (at.scheme === 'indexeddb') return idbWrite(op, at.path, bytes);
   if (at.scheme === 'opfs') return opfsWrite(op, at.path, bytes);
   download(op, at.path, bytes, type);
