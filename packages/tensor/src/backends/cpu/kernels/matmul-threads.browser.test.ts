@@ -36,6 +36,8 @@ describe.skipIf(!chromiumAvailable())('MatMul on Web Workers in Chromium', () =>
     const { main, worker, cores, errors, log } = await run(true);
     expect(errors, log.join('\n')).toEqual([]);
     const threads = Math.min(cores, 16);
+    // The page's main thread may not block, so it spins for the workers; a dedicated worker blocks in Atomics.wait.
+    expect([main.canBlock, worker.canBlock]).toEqual([false, true]);
     for (const checks of [main, worker]) {
       expect(checks).toMatchObject({ isolated: true, sharedHeap: true, workers: threads - 1, numThreads: threads });
       for (const p of checks.products) expect(p).toEqual({ shape: p.shape, shared: threads > 1, threads, identical: true });
@@ -46,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('MatMul on Web Workers in Chromium', () =>
     const { main, worker, errors, log } = await run(false);
     expect(errors, log.join('\n')).toEqual([]);
     for (const checks of [main, worker]) {
-      expect(checks).toMatchObject({ isolated: false, sharedHeap: false, workers: 0, numThreads: 1 });
+      expect(checks).toMatchObject({ isolated: false, sharedHeap: false, canBlock: null, workers: 0, numThreads: 1 });
       for (const p of checks.products) expect(p).toEqual({ shape: p.shape, shared: false, threads: 1, identical: true });
     }
   }, 60_000);
