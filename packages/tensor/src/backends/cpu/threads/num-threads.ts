@@ -15,6 +15,8 @@ export const MAX_THREADS = 16;
 
 let requested: number | undefined;
 let poolSize: number | undefined;
+/** NN_NUM_THREADS or the cores, read once (reading process.env costs ~0.4 µs, and it is asked per matmul). */
+let byDefault: number | undefined;
 
 /**
  * Sets how many threads large CPU kernels use, the calling thread included (`1`: no workers). Before the first
@@ -45,7 +47,7 @@ export function poolThreads(): number {
 }
 
 function setting(): number {
-  return Math.min(requested ?? defaultThreads(), MAX_THREADS);
+  return Math.min(requested ?? (byDefault ??= defaultThreads()), MAX_THREADS);
 }
 
 function defaultThreads(): number {
