@@ -42,7 +42,7 @@ function spirals(n: number): { x: Tensor; y: Tensor } {
 function mlp(seed: number) {
   manualSeed(seed);
   const model = new Sequential(new Linear(2, 32), new ReLU(), new Linear(32, 32), new ReLU(), new Linear(32, 2));
-  return { model, optimizer: new AdamW(model.parameters(), { lr: 0.01 }) };
+  return { model, optimizer: new AdamW(model.parameters(), { lr: 0.03 }) };
 }
 
 const CKPT = 'indexeddb://nn-browser-test/spirals.ckpt';
@@ -89,7 +89,7 @@ const checks = {
   /** Trains 10 epochs with checkpoints in IndexedDB, then resumes a fresh model from them up to `epochs`. */
   async fit(epochs: number) {
     const data = spirals(100);
-    const loader = () => new DataLoader(new TensorDataset(data.x, data.y), { batchSize: 20, shuffle: true, generator: new Generator(0) });
+    const loader = () => new DataLoader(new TensorDataset(data.x, data.y), { batchSize: 40, shuffle: true, generator: new Generator(0) });
     const first = mlp(0);
     const a = await fit(first.model, loader(), { optimizer: first.optimizer, loss: crossEntropy, epochs: 10, progress: false, checkpoint: { path: CKPT } });
     const again = mlp(1);
