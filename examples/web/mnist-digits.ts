@@ -28,7 +28,7 @@ export function packMnistDigits(): Uint8Array {
       for (let p = 0; p < 784; p++) out[n + i * 784 + p] = Math.round(raw[k * 784 + p]! * 255);
     }
   });
-  return gzipSync(out, { level: 9 });
+  return gzipSync(out); // level 9 would save 2% and take 20 times longer
 }
 
 export function mnistDigits(): Plugin {

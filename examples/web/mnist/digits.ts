@@ -21,8 +21,11 @@ export interface Digits {
 
 export async function fetchDigits(url: string): Promise<{ labels: Uint8Array; pixels: Uint8Array }> {
   const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`fetchDigits: ${url} answered ${response.status}`);
-  const bytes = new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  if (!response.ok) throw new Error(`fetchDigits: ${url} answered ${response.status}`);
+  // Read whole before inflating: with the response piped straight into the inflater, Chromium sometimes
+  // reported the request as aborted (net::ERR_ABORTED) although every byte had arrived.
+  const gzipped = new Blob([await response.arrayBuffer()]);
+  const bytes = new Uint8Array(await new Response(gzipped.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const n = bytes.length / (PIXELS + 1);
   if (!Number.isInteger(n)) throw new Error(`fetchDigits: ${bytes.length} bytes is not a whole number of labelled images`);
   return { labels: bytes.subarray(0, n), pixels: bytes.subarray(n) };

@@ -10,16 +10,13 @@ describe('spirals', () => {
     for (let k = 0; k < 100; k++) expect(Math.hypot(x[2 * k]!, x[2 * k + 1]!)).toBeLessThan(1.2);
   });
 
-  it('an MLP learns three spirals to at least 95% training accuracy', async () => {
+  it('an MLP learns three spirals to at least 95% training accuracy in 200 steps (measured: 95% at step 76)', async () => {
     manualSeed(0);
     const trainer = new SpiralsTrainer();
     let last = { loss: Infinity, accuracy: 0 };
-    let reached = -1;
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < 200; i++) {
       last = await trainer.step();
-      if (reached < 0 && last.accuracy >= 0.95) reached = i;
     }
-    console.log('spirals: 95% at step', reached, 'final', last);
     expect(last.accuracy).toBeGreaterThanOrEqual(0.95);
     const regions = await trainer.regions(8);
     expect(new Set(regions).size).toBe(3);

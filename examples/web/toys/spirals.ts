@@ -25,7 +25,8 @@ export const EXTENT = 1.1;
 /** Points [classes·points, 2] and their int32 labels; arm c starts at angle 2πc/classes and turns 1.5 times. */
 export function makeSpirals({ classes, points, noise, seed }: SpiralOptions): { x: Float32Array; y: Int32Array } {
   const n = classes * points;
-  const jitter = tidy(() => randn([n, 2], { generator: new Generator(seed) }).dataSync());
+  // Made on the CPU whatever the backend, so the points are the same everywhere and readable synchronously.
+  const jitter = tidy(() => randn([n, 2], { generator: new Generator(seed), device: 'cpu' }).dataSync());
   const x = new Float32Array(2 * n);
   const y = new Int32Array(n);
   for (let c = 0; c < classes; c++) {
