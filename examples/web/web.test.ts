@@ -63,6 +63,7 @@ describe.skipIf(!chromiumAvailable())('browser examples', () => {
 
     await waitForText(page, 'status', 'done', 60_000);
     expect(await text(page, 'backend')).toBe('cpu');
+    expect(await text(page, 'model')).toBe('MLP: 784 → 128 → 10 (101,770 parameters)');
     expect(await text(page, 'epoch')).toBe('3');
     expect(await number(page, 'step')).toBe(3 * 132); // ⌊8500 / 64⌋ steps per epoch
     const accuracy = await number(page, 'accuracy');
@@ -90,6 +91,19 @@ describe.skipIf(!chromiumAvailable())('browser examples', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('MNIST trains a small CNN on the CPU', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}mnist/?epochs=1`);
+    await page.getByTestId('model-select').selectOption('cnn');
+    await page.getByTestId('start').click();
+    await waitForText(page, 'status', 'done', 60_000);
+    expect(await text(page, 'model')).toBe('CNN: two conv + pool blocks → 10 (9,098 parameters)');
+    const accuracy = await number(page, 'accuracy');
+    console.log(`MNIST CNN on the CPU: ${accuracy}% test accuracy after one epoch, page ${await text(page, 'time')}`);
+    expect(accuracy).toBeGreaterThanOrEqual(85); // measured 91.4%
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('MNIST trains on WebGPU in a worker (a short run: SwiftShader is slow)', async () => {
     const t0 = performance.now();

@@ -5,7 +5,7 @@
 import dataUrl from 'virtual:mnist-digits';
 import { drawChart } from '../chart.js';
 import { toMnist } from './preprocess.js';
-import { DEFAULT_OPTIONS, type FromWorker, type ToWorker, type TrainOptions } from './protocol.js';
+import { DEFAULT_OPTIONS, MODELS, type FromWorker, type ModelName, type ToWorker, type TrainOptions } from './protocol.js';
 
 const $ = <T extends Element = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!;
 const show = (id: string, text: string | number) => ($(id).textContent = String(text));
@@ -15,10 +15,15 @@ function optionsFromUrl(): TrainOptions {
   const options = { ...DEFAULT_OPTIONS };
   for (const [key, value] of new URLSearchParams(location.search)) {
     if (key === 'backend') continue;
+    if (key === 'model') {
+      if (!MODELS.includes(value as ModelName)) throw new Error(`mnist page: option 'model' must be one of ${MODELS.join(', ')}, got '${value}'`);
+      options.model = value as ModelName;
+      continue;
+    }
     if (!(key in options)) throw new Error(`mnist page: unknown option '${key}' in the URL (known: ${Object.keys(options).join(', ')}, backend)`);
     const number = Number(value);
     if (!Number.isFinite(number) || number < 0) throw new Error(`mnist page: option '${key}' must be a non-negative number, got '${value}'`);
-    options[key as keyof TrainOptions] = number;
+    options[key as Exclude<keyof TrainOptions, 'model'>] = number;
   }
   return options;
 }
@@ -31,7 +36,9 @@ if (!('gpu' in navigator)) {
   backendSelect.querySelector<HTMLOptionElement>('option[value=webgpu]')!.disabled = true;
   backendSelect.value = 'cpu';
 }
-show('hidden', options.hidden);
+const modelSelect = $<HTMLSelectElement>('model-select');
+modelSelect.querySelector<HTMLOptionElement>('option[value=mlp]')!.textContent = `MLP: 784 → ${options.hidden} → 10`;
+modelSelect.value = options.model;
 show('epochs', options.epochs);
 
 let worker: Worker | null = null;
@@ -50,6 +57,7 @@ function setRunning(running: boolean, paused = false): void {
   $<HTMLButtonElement>('pause').disabled = !running || paused;
   $<HTMLButtonElement>('resume').disabled = !running || !paused;
   backendSelect.disabled = running;
+  modelSelect.disabled = running;
 }
 
 function redraw(): void {
@@ -72,6 +80,7 @@ function onMessage(message: FromWorker): void {
       ready = true;
       totalSteps = message.stepsPerEpoch * options.epochs;
       show('backend', message.backend);
+      show('model', `${modelSelect.selectedOptions[0]!.textContent} (${message.parameters.toLocaleString('en')} parameters)`);
       show('steps', totalSteps);
       show('status', 'training');
       setRunning(true);
@@ -131,13 +140,14 @@ function start(): void {
   [smoothLoss, smoothAccuracy, stepsSeen, maxLoss] = [0, 0, 0, 2.5];
   [lossPoints, trainAccuracyPoints, testAccuracyPoints] = [[], [], []];
   for (const id of ['epoch', 'step']) show(id, 0);
-  for (const id of ['loss', 'accuracy', 'time', 'backend']) show(id, '–');
+  for (const id of ['loss', 'accuracy', 'time', 'backend', 'model']) show(id, '–');
   show('status', 'loading');
   worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
   worker.onerror = (e) => fail(e.message || 'the training worker failed to start');
   const backend = backendSelect.value === 'webgpu' ? 'webgpu' : 'cpu';
-  send({ type: 'start', backend, dataUrl: new URL(dataUrl, location.href).href, options });
+  const model = modelSelect.value === 'cnn' ? 'cnn' : 'mlp';
+  send({ type: 'start', backend, dataUrl: new URL(dataUrl, location.href).href, options: { ...options, model } });
 }
 
 const send = (message: ToWorker) => worker?.postMessage(message);

@@ -1,7 +1,12 @@
 /** The messages between the MNIST page and its training worker. */
 import type { Device } from '@nn/tensor';
 
+export type ModelName = 'mlp' | 'cnn';
+export const MODELS: readonly ModelName[] = ['mlp', 'cnn'];
+
 export interface TrainOptions {
+  /** mlp: 784 → hidden → 10; cnn: two 3×3 conv (8, 16 channels) + ReLU + 2×2 max-pool blocks → 10. */
+  model: ModelName;
   epochs: number;
   batchSize: number;
   /** Width of the MLP's hidden layer (784 → hidden → 10). */
@@ -15,7 +20,7 @@ export interface TrainOptions {
   seed: number;
 }
 
-export const DEFAULT_OPTIONS: TrainOptions = { epochs: 3, batchSize: 64, hidden: 128, lr: 2e-3, trainSize: 0, testSize: 0, seed: 0 };
+export const DEFAULT_OPTIONS: TrainOptions = { model: 'mlp', epochs: 3, batchSize: 64, hidden: 128, lr: 2e-3, trainSize: 0, testSize: 0, seed: 0 };
 
 export type ToWorker =
   | { type: 'start'; backend: Device; dataUrl: string; options: TrainOptions }

@@ -1,10 +1,10 @@
 /**
- * The training worker: loads the digits, builds a 784 → hidden → 10 MLP and trains it with Adam on the backend
+ * The training worker: loads the digits, builds an MLP or a small CNN and trains it with Adam on the backend
  * the page chose, reporting every step's loss and accuracy, evaluating on the held-out digits after each epoch,
  * pausing and resuming on request, and classifying drawings (between steps) with the model as it is.
  */
 import { noGrad } from '@nn/autograd';
-import { Linear, ReLU, Sequential, crossEntropy } from '@nn/layers';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, Unflatten, crossEntropy } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { Generator, getBackend, manualSeed, randperm, setBackend, stack, tensor, tidy, type Tensor } from '@nn/tensor';
 import { PIXELS, fetchDigits, splitDigits } from './digits.js';
@@ -52,7 +52,7 @@ async function train(backend: 'cpu' | 'webgpu', dataUrl: string, o: TrainOptions
   const y = tensor(digits.train.labels);
   const testX = tensor(digits.test.pixels, { shape: [digits.test.labels.length, PIXELS] });
   const testY = tensor(digits.test.labels);
-  const net = new Sequential(new Linear(PIXELS, o.hidden), new ReLU(), new Linear(o.hidden, 10));
+  const net = buildModel(o);
   model = net;
   const optimizer = new Adam(net.parameters(), { lr: o.lr });
   const generator = new Generator(o.seed);
@@ -108,6 +108,17 @@ async function train(backend: 'cpu' | 'webgpu', dataUrl: string, o: TrainOptions
     post({ type: 'evaluated', epoch, step, accuracy: await evaluate(net, testX, testY) });
   }
   post({ type: 'done', seconds: (performance.now() - start) / 1000 });
+}
+
+function buildModel(o: TrainOptions): Sequential {
+  if (o.model === 'mlp') return new Sequential(new Linear(PIXELS, o.hidden), new ReLU(), new Linear(o.hidden, 10));
+  // 28×28 → 8 × 14×14 → 16 × 7×7 → 10.
+  return new Sequential(
+    new Unflatten(1, [1, 28, 28]),
+    new Conv2d(1, 8, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2),
+    new Conv2d(8, 16, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2),
+    new Flatten(), new Linear(16 * 7 * 7, 10),
+  );
 }
 
 /** Fraction of the held-out images classified correctly, in chunks of 500 to bound memory. */
