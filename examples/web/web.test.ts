@@ -45,6 +45,14 @@ describe.skipIf(!chromiumAvailable())('browser examples', () => {
     await page.close();
   });
 
+  it('MNIST reports a bad option in its URL instead of training', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}mnist/?batchSize=0`);
+    expect(await text(page, 'status')).toBe('error: mnist: batchSize must be a positive integer, got 0');
+    expect(await page.getByTestId('start').isDisabled()).toBe(true);
+    expect(errors).toEqual(['console.error: mnist: batchSize must be a positive integer, got 0']);
+    await page.close();
+  });
+
   it('MNIST trains on the CPU in a worker, pauses and resumes, and classifies drawn digits', async () => {
     const t0 = performance.now();
     const { page, errors } = await openPage(browser, `${server.url}mnist/`);

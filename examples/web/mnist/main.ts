@@ -5,30 +5,31 @@
 import dataUrl from 'virtual:mnist-digits';
 import { drawChart } from '../chart.js';
 import { toMnist } from './preprocess.js';
-import { DEFAULT_OPTIONS, MODELS, type FromWorker, type ModelName, type ToWorker, type TrainOptions } from './protocol.js';
+import { DEFAULT_OPTIONS, checkOptions, type FromWorker, type ToWorker, type TrainOptions } from './protocol.js';
 
 const $ = <T extends Element = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!;
 const show = (id: string, text: string | number) => ($(id).textContent = String(text));
 
-/** Training options from the query string (e.g. `?epochs=1&trainSize=2000`), for quick runs and tests. */
+/** Training options from the query string (e.g. `?model=cnn&epochs=1&trainSize=2000`), for quick runs and tests. */
 function optionsFromUrl(): TrainOptions {
-  const options = { ...DEFAULT_OPTIONS };
+  const options: Record<string, unknown> = { ...DEFAULT_OPTIONS };
   for (const [key, value] of new URLSearchParams(location.search)) {
     if (key === 'backend') continue;
-    if (key === 'model') {
-      if (!MODELS.includes(value as ModelName)) throw new Error(`mnist page: option 'model' must be one of ${MODELS.join(', ')}, got '${value}'`);
-      options.model = value as ModelName;
-      continue;
-    }
-    if (!(key in options)) throw new Error(`mnist page: unknown option '${key}' in the URL (known: ${Object.keys(options).join(', ')}, backend)`);
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < 0) throw new Error(`mnist page: option '${key}' must be a non-negative number, got '${value}'`);
-    options[key as Exclude<keyof TrainOptions, 'model'>] = number;
+    if (!(key in options)) throw new Error(`mnist: unknown option '${key}' in the URL (known: ${Object.keys(options).join(', ')}, backend)`);
+    options[key] = key === 'model' ? value : Number(value);
   }
-  return options;
+  checkOptions(options as unknown as TrainOptions);
+  return options as unknown as TrainOptions;
 }
 
-const options = optionsFromUrl();
+let options = DEFAULT_OPTIONS;
+try {
+  options = optionsFromUrl();
+} catch (e) {
+  show('status', `error: ${(e as Error).message}`);
+  $<HTMLButtonElement>('start').disabled = true;
+  console.error((e as Error).message);
+}
 const backendSelect = $<HTMLSelectElement>('backend-select');
 const urlBackend = new URLSearchParams(location.search).get('backend');
 if (urlBackend === 'cpu' || urlBackend === 'webgpu') backendSelect.value = urlBackend;
@@ -80,6 +81,7 @@ function onMessage(message: FromWorker): void {
       ready = true;
       totalSteps = message.stepsPerEpoch * options.epochs;
       show('backend', message.backend);
+      show('data', `${message.trainImages} training / ${message.testImages} held-out digits`);
       show('model', `${modelSelect.selectedOptions[0]!.textContent} (${message.parameters.toLocaleString('en')} parameters)`);
       show('steps', totalSteps);
       show('status', 'training');
@@ -140,7 +142,7 @@ function start(): void {
   [smoothLoss, smoothAccuracy, stepsSeen, maxLoss] = [0, 0, 0, 2.5];
   [lossPoints, trainAccuracyPoints, testAccuracyPoints] = [[], [], []];
   for (const id of ['epoch', 'step']) show(id, 0);
-  for (const id of ['loss', 'accuracy', 'time', 'backend', 'model']) show(id, '–');
+  for (const id of ['loss', 'accuracy', 'time', 'backend', 'model', 'data']) show(id, '–');
   show('status', 'loading');
   worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);

@@ -40,3 +40,14 @@ export type FromWorker =
   | { type: 'done'; seconds: number }
   | { type: 'prediction'; probabilities: number[] }
   | { type: 'error'; message: string };
+
+/** Throws an error naming the option and its value unless `o` can be trained with. */
+export function checkOptions(o: TrainOptions): void {
+  if (!MODELS.includes(o.model)) throw new Error(`mnist: model must be one of ${MODELS.join(', ')}, got '${o.model}'`);
+  for (const key of ['epochs', 'batchSize', 'hidden'] as const)
+    if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`mnist: ${key} must be a positive integer, got ${o[key]}`);
+  for (const key of ['trainSize', 'testSize', 'seed'] as const)
+    if (!Number.isInteger(o[key]) || o[key] < 0) throw new Error(`mnist: ${key} must be a non-negative integer, got ${o[key]}`);
+  if (!(o.lr > 0)) throw new Error(`mnist: lr must be positive, got ${o.lr}`);
+  if (o.trainSize > 0 && o.trainSize < o.batchSize) throw new Error(`mnist: trainSize ${o.trainSize} is smaller than one batch (batchSize ${o.batchSize})`);
+}

@@ -8,7 +8,7 @@ import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, Unflatten, crossE
 import { Adam } from '@nn/optim';
 import { Generator, getBackend, manualSeed, randperm, setBackend, stack, tensor, tidy, type Tensor } from '@nn/tensor';
 import { PIXELS, fetchDigits, splitDigits } from './digits.js';
-import type { FromWorker, ToWorker, TrainOptions } from './protocol.js';
+import { checkOptions, type FromWorker, type ToWorker, type TrainOptions } from './protocol.js';
 
 // The DOM lib's Worker has the postMessage signature of a dedicated worker's global scope.
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
@@ -43,6 +43,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
 
 async function train(backend: 'cpu' | 'webgpu', dataUrl: string, o: TrainOptions): Promise<void> {
   const start = performance.now();
+  checkOptions(o);
   if (backend !== 'cpu') await setBackend(backend);
   manualSeed(o.seed);
   const digits = splitDigits(await fetchDigits(dataUrl), o.trainSize, o.testSize);
