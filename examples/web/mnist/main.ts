@@ -4,11 +4,9 @@
  */
 import dataUrl from 'virtual:mnist-digits';
 import { drawChart } from '../chart.js';
+import { byTestId, offerWebGpu, show } from '../dom.js';
 import { toMnist } from './preprocess.js';
 import { DEFAULT_OPTIONS, checkOptions, type FromWorker, type ToWorker, type TrainOptions } from './protocol.js';
-
-const $ = <T extends Element = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!;
-const show = (id: string, text: string | number) => ($(id).textContent = String(text));
 
 /** Training options from the query string (e.g. `?model=cnn&epochs=1&trainSize=2000`), for quick runs and tests. */
 function optionsFromUrl(): TrainOptions {
@@ -27,17 +25,14 @@ try {
   options = optionsFromUrl();
 } catch (e) {
   show('status', `error: ${(e as Error).message}`);
-  $<HTMLButtonElement>('start').disabled = true;
+  byTestId<HTMLButtonElement>('start').disabled = true;
   console.error((e as Error).message);
 }
-const backendSelect = $<HTMLSelectElement>('backend-select');
+const backendSelect = byTestId<HTMLSelectElement>('backend-select');
 const urlBackend = new URLSearchParams(location.search).get('backend');
 if (urlBackend === 'cpu' || urlBackend === 'webgpu') backendSelect.value = urlBackend;
-if (!('gpu' in navigator)) {
-  backendSelect.querySelector<HTMLOptionElement>('option[value=webgpu]')!.disabled = true;
-  backendSelect.value = 'cpu';
-}
-const modelSelect = $<HTMLSelectElement>('model-select');
+offerWebGpu(backendSelect);
+const modelSelect = byTestId<HTMLSelectElement>('model-select');
 modelSelect.querySelector<HTMLOptionElement>('option[value=mlp]')!.textContent = `MLP: 784 → ${options.hidden} → 10`;
 modelSelect.value = options.model;
 show('epochs', options.epochs);
@@ -55,18 +50,18 @@ let testAccuracyPoints: [number, number][] = [];
 let maxLoss = 2.5;
 
 function setRunning(running: boolean, paused = false): void {
-  $<HTMLButtonElement>('pause').disabled = !running || paused;
-  $<HTMLButtonElement>('resume').disabled = !running || !paused;
+  byTestId<HTMLButtonElement>('pause').disabled = !running || paused;
+  byTestId<HTMLButtonElement>('resume').disabled = !running || !paused;
   backendSelect.disabled = running;
   modelSelect.disabled = running;
 }
 
 function redraw(): void {
-  drawChart($<SVGSVGElement>('chart-loss'), [{ label: 'training loss (smoothed)', color: '#c0392b', points: lossPoints }], {
+  drawChart(byTestId<SVGSVGElement>('chart-loss'), [{ label: 'training loss (smoothed)', color: '#c0392b', points: lossPoints }], {
     xMax: totalSteps, yMax: maxLoss, xLabel: 'step',
   });
   drawChart(
-    $<SVGSVGElement>('chart-accuracy'),
+    byTestId<SVGSVGElement>('chart-accuracy'),
     [
       { label: 'batch accuracy (smoothed)', color: '#1f5fbf', points: trainAccuracyPoints },
       { label: 'test accuracy', color: '#27ae60', points: testAccuracyPoints, dots: true },
@@ -154,12 +149,12 @@ function start(): void {
 
 const send = (message: ToWorker) => worker?.postMessage(message);
 
-$('start').addEventListener('click', start);
-$('pause').addEventListener('click', () => send({ type: 'pause' }));
-$('resume').addEventListener('click', () => send({ type: 'resume' }));
+byTestId('start').addEventListener('click', start);
+byTestId('pause').addEventListener('click', () => send({ type: 'pause' }));
+byTestId('resume').addEventListener('click', () => send({ type: 'resume' }));
 
 // Drawing: pointer events cover mouse, pen and touch.
-const pad = $<HTMLCanvasElement>('canvas');
+const pad = byTestId<HTMLCanvasElement>('canvas');
 const ink = pad.getContext('2d', { willReadFrequently: true })!;
 ink.lineWidth = 18;
 ink.lineCap = 'round';
@@ -186,11 +181,11 @@ pad.addEventListener('pointerup', () => {
   drawing = false;
   classifyDrawing();
 });
-$('clear').addEventListener('click', () => {
+byTestId('clear').addEventListener('click', () => {
   ink.clearRect(0, 0, pad.width, pad.height);
   show('prediction', '–');
-  $('probabilities').replaceChildren();
-  $<HTMLCanvasElement>('preview').getContext('2d')!.clearRect(0, 0, 28, 28);
+  byTestId('probabilities').replaceChildren();
+  byTestId<HTMLCanvasElement>('preview').getContext('2d')!.clearRect(0, 0, 28, 28);
 });
 
 function classifyDrawing(): void {
@@ -200,7 +195,7 @@ function classifyDrawing(): void {
   for (let i = 0; i < alpha.length; i++) alpha[i] = data[4 * i + 3]! / 255;
   const pixels = toMnist(alpha, width, height);
   if (!pixels) return;
-  const preview = $<HTMLCanvasElement>('preview').getContext('2d')!;
+  const preview = byTestId<HTMLCanvasElement>('preview').getContext('2d')!;
   const image = preview.createImageData(28, 28);
   pixels.forEach((v, i) => image.data.set([255 * (1 - v), 255 * (1 - v), 255 * (1 - v), 255], 4 * i));
   preview.putImageData(image, 0, 0);
@@ -214,7 +209,7 @@ function classifyDrawing(): void {
 function showPrediction(probabilities: number[]): void {
   const best = probabilities.indexOf(Math.max(...probabilities));
   show('prediction', best);
-  $('probabilities').replaceChildren(
+  byTestId('probabilities').replaceChildren(
     ...probabilities.map((p, d) => {
       const li = document.createElement('li');
       li.dataset.testid = `probability-${d}`;

@@ -3,11 +3,10 @@
  * backend switch applies to both (it is @nn's global backend); switching restarts them.
  */
 import { getBackend, manualSeed, setBackend } from '@nn/tensor';
+import { byTestId, offerWebGpu, show } from '../dom.js';
 import { BOWL, LR, OPTIMIZERS, START, STEPS as BOWL_STEPS, Walker, bowlValue, type OptimizerName } from './bowl.js';
 import { EXTENT, SPIRAL_DEFAULTS, SpiralsTrainer } from './spirals.js';
 
-const $ = <T extends Element = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`)!;
-const show = (id: string, text: string | number) => ($(id).textContent = String(text));
 const nextFrame = () => new Promise((ok) => requestAnimationFrame(ok));
 
 const SPIRAL_STEPS = 300;
@@ -28,14 +27,14 @@ function fail(where: string, e: unknown): void {
 
 async function runSpirals(): Promise<void> {
   const run = ++runs.spirals;
-  const classes = Number($<HTMLSelectElement>('spirals-classes').value);
+  const classes = Number(byTestId<HTMLSelectElement>('spirals-classes').value);
   manualSeed(SPIRAL_DEFAULTS.seed); // every run, on either backend, starts from the same weights
   const trainer = new SpiralsTrainer({ ...SPIRAL_DEFAULTS, classes });
   show('spirals-steps', SPIRAL_STEPS);
   show('spirals-step', 0);
   for (const id of ['spirals-loss', 'spirals-accuracy']) show(id, '–');
   show('spirals-status', 'training');
-  const canvas = $<HTMLCanvasElement>('spirals-canvas');
+  const canvas = byTestId<HTMLCanvasElement>('spirals-canvas');
   const g = canvas.getContext('2d')!;
   const side = 64;
   // Painting classifies side² points, which on a slow device (WebGPU on a CPU emulator) costs more than many
@@ -104,7 +103,7 @@ async function runBowl(): Promise<void> {
   show('bowl-step', 0);
   for (const name of OPTIMIZERS) show(`bowl-distance-${name}`, '–');
   show('bowl-status', 'running');
-  const svg = $<SVGSVGElement>('bowl-chart');
+  const svg = byTestId<SVGSVGElement>('bowl-chart');
   const background = `${contours()}<circle cx="${px(0)}" cy="${py(0)}" r="4" fill="#222"/><circle cx="${px(START[0])}" cy="${py(START[1])}" r="4" fill="none" stroke="#222"/>`;
   try {
     for (let step = 1; step <= BOWL_STEPS && run === runs.bowl; step++) {
@@ -131,8 +130,8 @@ async function runBowl(): Promise<void> {
 const startSpirals = () => runSpirals().catch((e) => fail('spirals', e));
 const startBowl = () => runBowl().catch((e) => fail('bowl', e));
 
-const backendSelect = $<HTMLSelectElement>('backend-select');
-if (!('gpu' in navigator)) backendSelect.querySelector<HTMLOptionElement>('option[value=webgpu]')!.disabled = true;
+const backendSelect = byTestId<HTMLSelectElement>('backend-select');
+offerWebGpu(backendSelect);
 backendSelect.addEventListener('change', async () => {
   // Stop both loops before their tensors' backend changes under them.
   runs.spirals++;
@@ -147,9 +146,9 @@ backendSelect.addEventListener('change', async () => {
   startSpirals();
   startBowl();
 });
-$('spirals-start').addEventListener('click', startSpirals);
-$('spirals-classes').addEventListener('change', startSpirals);
-$('bowl-start').addEventListener('click', startBowl);
+byTestId('spirals-start').addEventListener('click', startSpirals);
+byTestId('spirals-classes').addEventListener('change', startSpirals);
+byTestId('bowl-start').addEventListener('click', startBowl);
 
 show('bowl-a', BOWL.a);
 show('bowl-b', BOWL.b);
