@@ -20,8 +20,9 @@ let byDefault: number | undefined;
 
 /**
  * Sets how many threads large CPU kernels use, the calling thread included (`1`: no workers). Before the first
- * large matmul it sets the size of the worker pool; afterwards it can only lower the number a call uses (up to
- * the pool's size). Values above MAX_THREADS (16) count as 16. Overrides `NN_NUM_THREADS`.
+ * large matmul it sets the size of the worker pool; afterwards it sets how many of the pool's threads a call
+ * uses (at most the pool's size: the pool does not grow). Values above MAX_THREADS (16) count as 16. Overrides
+ * `NN_NUM_THREADS`.
  *
  * @example
  * setNumThreads(1); // matmuls on the calling thread only, as torch.set_num_threads(1)
