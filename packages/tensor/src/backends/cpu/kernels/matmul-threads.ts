@@ -125,10 +125,12 @@ function threadPool(): ThreadPool | null {
 
 /**
  * The workers' program: `main(workerData, onMessage)` (the host calls it, see ../threads/worker-host.ts) and
- * the GEMM functions it runs, as source text.
+ * the GEMM functions it runs, as source text. Each function is bound to its (possibly minified) name with
+ * `const`, which holds whatever form a bundler gave it (declaration, expression or arrow), and makes two
+ * functions minified to one name a syntax error, so the workers fail to start and matmuls stay on one thread.
  */
 function workerScript(): string {
-  return `${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => f.toString()).join('\n')}
+  return `${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => `const ${f.name} = ${f.toString()};`).join('\n')}
 function main(workerData, onMessage) {
   const scratch = ${newGemmScratch.name}();
   // On the shared memory (the heap), with the scratch block the main thread reserved for this worker.
