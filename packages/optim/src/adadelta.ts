@@ -30,6 +30,7 @@ const CONFIG: OptimizerConfig<AdadeltaHyper> = {
   defaults: { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false },
   spec: { lr: nonNegative, rho: unitClosed, eps: nonNegative, weightDecay: nonNegative, maximize: flag },
   state: { step: 'number', squareAvg: 'tensor', accDelta: 'tensor' },
+  torch: { flags: { foreach: null } },
 };
 
 /**

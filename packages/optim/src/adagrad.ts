@@ -37,6 +37,7 @@ const CONFIG: OptimizerConfig<AdagradHyper> = {
     maximize: flag,
   },
   state: { step: 'number', sum: 'tensor' },
+  torch: { flags: { foreach: null }, scalarTensors: ['step'], eagerState: true },
 };
 
 /**

@@ -37,6 +37,11 @@ export function adamConfig(name: string, weightDecay: number): OptimizerConfig<A
     defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
     spec: SPEC,
     state: STATE,
+    // AdamW's groups in PyTorch 1.13 have no `differentiable` and `fused`.
+    torch: {
+      flags: name === 'AdamW' ? { foreach: null, capturable: false } : { foreach: null, capturable: false, differentiable: false, fused: false },
+      scalarTensors: ['step'],
+    },
   };
 }
 

@@ -29,6 +29,7 @@ const CONFIG: OptimizerConfig<AdamaxHyper> = {
   defaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
   spec: { lr: nonNegative, betas: betaPair, eps: nonNegative, weightDecay: nonNegative, maximize: flag },
   state: { step: 'number', expAvg: 'tensor', expInf: 'tensor' },
+  torch: { flags: { foreach: null }, scalarTensors: ['step'] },
 };
 
 /**

@@ -24,6 +24,8 @@ const CONFIG: OptimizerConfig<LionHyper> = {
   defaults: { lr: 1e-4, betas: [0.9, 0.99], weightDecay: 0, maximize: false },
   spec: { lr: nonNegative, betas: betaPair, weightDecay: nonNegative, maximize: flag },
   state: { expAvg: 'tensor' },
+  // lion-pytorch (the authors' reference) has no flags and no `maximize`.
+  torch: { flags: {}, later: ['maximize'] },
 };
 
 /**

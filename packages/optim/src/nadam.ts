@@ -50,6 +50,7 @@ const CONFIG: OptimizerConfig<NAdamHyper> = {
     maximize: flag,
   },
   state: { step: 'number', muProduct: 'number', expAvg: 'tensor', expAvgSq: 'tensor' },
+  torch: { flags: { foreach: null }, scalarTensors: ['step', 'muProduct'], later: ['decoupledWeightDecay', 'maximize'] },
 };
 
 const f32 = Math.fround;

@@ -11,6 +11,18 @@
 import { Tensor, keep, tensor, tidy, zerosLike } from '@nn/tensor';
 import { checkHyper, copyValue, fmt, type HyperSpec } from './hyper.js';
 import {
+  asRecord,
+  groupFromTorch,
+  groupToTorch,
+  isTorchLayout,
+  numberFromTorch,
+  toCamel,
+  toSnake,
+  type TorchLayoutSpec,
+  type TorchOptimizerStateDict,
+  type TorchParamState,
+} from './torch-layout.js';
+import {
   decodeTensor,
   type JsonOptimizerStateDict,
   type OptimizerStateDict,
@@ -54,6 +66,13 @@ export interface OptimizerConfig<H> {
   crossCheck?: (op: string, where: string, h: H) => void;
   /** The state keys a `loadStateDict` may bring. */
   state: StateSpec;
+  /** How the state dict reads in PyTorch's layout (`stateDict({format: 'torch'})`). */
+  torch: TorchLayoutSpec;
+}
+
+/** Which layout `stateDict` returns: ours (camelCase, the default) or PyTorch's (`torch.optim`'s `state_dict()`). */
+export interface StateDictOptions {
+  format?: 'nn' | 'torch';
 }
 
 /** A zero tensor shaped like `p` that survives every enclosing `tidy`: lazily created optimizer state. */
@@ -218,9 +237,20 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
    * its state by `assign`, which swaps storage, so they keep this moment's values) on the state's device: dispose
    * them (`dispose(sd)`), or call `stateDict()` inside a `tidy`. `save(opt.stateDict())` stores them as raw
    * float32 bytes.
+   *
+   * With `{format: 'torch'}` the dict is in PyTorch 1.13's layout instead, key for key and type for type what
+   * `torch.optim.<Name>(...).state_dict()` holds (`state[0].exp_avg_sq`, Adam's `step` a float32 0-d tensor,
+   * `param_groups[0].weight_decay`, `foreach: null`, ...), for `savePt` and `optimizer.load_state_dict`.
    */
-  stateDict(): OptimizerStateDict {
-    return this.#collect();
+  stateDict(options?: { format?: 'nn' }): OptimizerStateDict;
+  stateDict(options: { format: 'torch' }): TorchOptimizerStateDict;
+  stateDict(options?: StateDictOptions): OptimizerStateDict | TorchOptimizerStateDict;
+  stateDict(options: StateDictOptions = {}): OptimizerStateDict | TorchOptimizerStateDict {
+    const op = `${this.#config.name}.stateDict`;
+    if (!isPlainObject(options)) throw new Error(`${op}: options must be an object, got ${fmt(options)}`);
+    const format = options.format ?? 'nn';
+    if (format !== 'nn' && format !== 'torch') throw new Error(`${op}: format must be 'nn' or 'torch', got ${fmt(format)}`);
+    return format === 'torch' ? this.#collectTorch() : this.#collect();
   }
 
   /** @deprecated `stateDict()` now works on every device; this resolves to the same dict. */
@@ -256,6 +286,33 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     return { state, paramGroups };
   }
 
+  #collectTorch(): TorchOptimizerStateDict {
+    const { spec, torch } = this.#config;
+    const hyper = Object.keys(spec);
+    const { state: ours, paramGroups } = this.#collect();
+    const state: Record<string, TorchParamState> = {};
+    let i = 0;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        let entry: Record<string, Tensor | number | undefined> | undefined = ours[i];
+        // Adagrad's state exists from construction in PyTorch, which fails on a parameter without it.
+        if (entry === undefined && torch.eagerState) entry = this.initState(p, group);
+        // SGD without momentum: PyTorch records `momentum_buffer: None` for every parameter that stepped.
+        if (entry === undefined && this.state.has(p) && torch.noneWhenAbsent) entry = {};
+        if (entry !== undefined) {
+          const out: TorchParamState = {};
+          for (const k of torch.noneWhenAbsent ?? []) if (!(k in entry)) out[toSnake(k)] = null;
+          for (const [k, v] of Object.entries(entry))
+            if (v !== undefined) out[toSnake(k)] = typeof v === 'number' && torch.scalarTensors?.includes(k) ? tensor(v) : v;
+          state[i] = out;
+        }
+        i++;
+      }
+    }
+    const param_groups = paramGroups.map((g) => groupToTorch(g, hyper, torch) as TorchOptimizerStateDict['param_groups'][number]);
+    return { state, param_groups };
+  }
+
   /**
    * Restores a `stateDict()` (for instance from `load(bytes)`): hyperparameters of every group and the state of
    * every parameter, matched by position. State tensors may be Tensors (float32, on the CPU or the parameter's
@@ -263,29 +320,44 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
    * afterwards is fine) or, as in earlier versions' JSON state dicts, `{shape, dtype, data}`. Everything is
    * validated before anything changes: group count and sizes, state keys, tensor shapes (which must equal their
    * parameter's) and values.
+   *
+   * A dict in PyTorch's layout (`param_groups`, snake_case keys: `stateDict({format: 'torch'})`, or what
+   * `loadPt` reads from a `torch.save(optimizer.state_dict())` file) is accepted too: its step counts may be
+   * numbers or one-element tensors, `None` stands for absent optional state, PyTorch's implementation flags
+   * (`foreach`, `fused`, ...) are ignored, and a hyperparameter of another optimizer is an error.
    */
-  loadStateDict(stateDict: OptimizerStateDict | JsonOptimizerStateDict): void {
-    const { name, state: stateSpec } = this.#config;
+  loadStateDict(stateDict: OptimizerStateDict | JsonOptimizerStateDict | TorchOptimizerStateDict): void {
+    const { name, spec, state: stateSpec, torch: torchSpec } = this.#config;
     const op = `${name}.loadStateDict`;
-    if (!isPlainObject(stateDict) || !isPlainObject(stateDict.state) || !Array.isArray(stateDict.paramGroups))
-      throw new Error(`${op}: expected {state, paramGroups} as returned by stateDict(), got ${fmt(stateDict)}`);
-    const saved = stateDict.paramGroups as unknown[];
+    const torch = isTorchLayout(stateDict);
+    const dict = asRecord(stateDict);
+    const savedState = asRecord(dict?.state);
+    const saved = torch ? dict?.param_groups : dict?.paramGroups;
+    if (savedState === undefined || !Array.isArray(saved))
+      throw new Error(
+        `${op}: expected {state, paramGroups} as returned by stateDict() (or PyTorch's {state, param_groups}), got ${fmt(stateDict)}`,
+      );
+    const groupsKey = torch ? 'param_groups' : 'paramGroups';
+    const label = torch ? toSnake : (k: string) => k;
     if (saved.length !== this.paramGroups.length)
       throw new Error(`${op}: the state dict has ${saved.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
 
     const byId = new Map<string, Tensor>();
     const groups: Record<string, unknown>[] = [];
-    for (const [gi, sg] of saved.entries()) {
-      const where = `paramGroups[${gi}]`;
-      if (!isPlainObject(sg) || !Array.isArray(sg.params))
-        throw new Error(`${op}: ${where} must be an object with a params array, got ${fmt(sg)}`);
+    for (const [gi, raw] of (saved as unknown[]).entries()) {
+      const where = `${groupsKey}[${gi}]`;
+      let sg = asRecord(raw);
+      if (sg === undefined || !Array.isArray(sg.params))
+        throw new Error(`${op}: ${where} must be an object with a params array, got ${fmt(raw)}`);
+      if (torch) sg = groupFromTorch(op, where, sg, Object.keys(spec), torchSpec);
       const mine = this.paramGroups[gi]!.params;
-      if (sg.params.length !== mine.length)
-        throw new Error(`${op}: ${where} has ${sg.params.length} parameters in the state dict, ${mine.length} in the optimizer`);
-      for (const [i, id] of (sg.params as unknown[]).entries()) {
+      const ids = sg.params as unknown[];
+      if (ids.length !== mine.length)
+        throw new Error(`${op}: ${where} has ${ids.length} parameters in the state dict, ${mine.length} in the optimizer`);
+      for (const [i, id] of ids.entries()) {
         if (typeof id !== 'number' && typeof id !== 'string')
           throw new Error(`${op}: ${where}.params[${i}] must be a parameter position, got ${fmt(id)}`);
-        if (byId.has(String(id))) throw new Error(`${op}: parameter position ${id} appears twice in paramGroups`);
+        if (byId.has(String(id))) throw new Error(`${op}: parameter position ${id} appears twice in ${groupsKey}`);
         byId.set(String(id), mine[i]!);
       }
       const group: Record<string, unknown> = {};
@@ -296,24 +368,31 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     }
 
     const loaded = new Map<Tensor, [string, Tensor | Float32Array | number][]>();
-    for (const [id, entry] of Object.entries(stateDict.state as Record<string, unknown>)) {
+    for (const [id, raw] of Object.entries(savedState)) {
       const where = `state[${id}]`;
       const p = byId.get(id);
-      if (p === undefined) throw new Error(`${op}: ${where} refers to no parameter of paramGroups`);
-      if (!isPlainObject(entry)) throw new Error(`${op}: ${where} must be an object, got ${fmt(entry)}`);
+      if (p === undefined) throw new Error(`${op}: ${where} refers to no parameter of ${groupsKey}`);
+      const entry = asRecord(raw);
+      if (entry === undefined) throw new Error(`${op}: ${where} must be an object, got ${fmt(raw)}`);
       const values: [string, Tensor | Float32Array | number][] = [];
-      for (const [k, v] of Object.entries(entry)) {
+      const present = new Set<string>();
+      for (const [key, v] of Object.entries(entry)) {
+        const k = torch ? toCamel(key) : key;
         const kind = stateSpec[k];
         if (kind === undefined)
-          throw new Error(`${op}: ${where} has unknown key '${k}' (${name} state keys: ${Object.keys(stateSpec).join(', ')})`);
+          throw new Error(`${op}: ${where} has unknown key '${key}' (${name} state keys: ${Object.keys(stateSpec).map(label).join(', ')})`);
+        if (torch && v === null && kind === 'tensor?') continue; // PyTorch's None: no such state yet
+        present.add(k);
         if (kind === 'number') {
-          if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${op}: ${where}.${k} must be a finite number, got ${fmt(v)}`);
-          values.push([k, v]);
-        } else values.push([k, decodeTensor(op, `${where}.${k}`, v, p)]);
+          const n = torch ? numberFromTorch(v) : v;
+          if (typeof n !== 'number' || !Number.isFinite(n))
+            throw new Error(`${op}: ${where}.${key} must be a finite number${torch ? ' or a one-element tensor' : ''}, got ${fmt(v)}`);
+          values.push([k, n]);
+        } else values.push([k, decodeTensor(op, `${where}.${key}`, v, p)]);
       }
       if (values.length === 0) continue; // an empty entry is the same as no state yet
       for (const [k, kind] of Object.entries(stateSpec))
-        if (kind !== 'tensor?' && !(k in entry)) throw new Error(`${op}: ${where} lacks '${k}'`);
+        if (kind !== 'tensor?' && !present.has(k)) throw new Error(`${op}: ${where} lacks '${label(k)}'`);
       loaded.set(p, values);
     }
 

@@ -37,6 +37,7 @@ const CONFIG: OptimizerConfig<RAdamHyper> = {
     maximize: flag,
   },
   state: { step: 'number', expAvg: 'tensor', expAvgSq: 'tensor' },
+  torch: { flags: { foreach: null }, scalarTensors: ['step'], later: ['decoupledWeightDecay', 'maximize'] },
 };
 
 /**

@@ -43,6 +43,7 @@ const CONFIG: OptimizerConfig<RMSpropHyper> = {
     maximize: flag,
   },
   state: { step: 'number', squareAvg: 'tensor', momentumBuffer: 'tensor?', gradAvg: 'tensor?' },
+  torch: { flags: { foreach: null, differentiable: false } },
 };
 
 /**

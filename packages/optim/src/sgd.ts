@@ -35,6 +35,7 @@ const CONFIG: OptimizerConfig<SGDHyper> = {
       );
   },
   state: { momentumBuffer: 'tensor?' },
+  torch: { flags: { foreach: null, differentiable: false }, noneWhenAbsent: ['momentumBuffer'] },
 };
 
 /**
