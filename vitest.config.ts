@@ -24,7 +24,7 @@ export default defineConfig({
   test: {
     // The CPU backend's WebAssembly kernels are generated from source (packages/tensor/scripts/build-wasm.mjs).
     globalSetup: ['packages/tensor/scripts/ensure-wasm.mjs'],
-    include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'tools/release/*.test.ts', 'docs/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', new SummaryLineReporter()],
