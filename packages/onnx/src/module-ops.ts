@@ -1,0 +1,75 @@
+/**
+ * Layers exported as one ONNX op each rather than as the kernels their forward runs: Linear (Gemm, or MatMul +
+ * Add), Conv1d/Conv2d (Conv), ConvTranspose1d/2d (ConvTranspose), BatchNorm1d/2d in eval mode
+ * (BatchNormalization) and LayerNorm (LayerNormalization, opset ≥ 17). This is what runtimes optimise and
+ * what a reader of the graph expects; the kernel mapping stays the fallback for every other case (unbatched
+ * inputs, BatchNorm using batch statistics, older opsets, the functional forms).
+ */
+import {
+  BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, LayerNorm, Linear, type AnyModule,
+} from '@nn/layers';
+import type { Tensor } from '@nn/tensor';
+import { float, type Attr } from './graph.js';
+import type { EmitContext } from './kernel-ops.js';
+
+/** Emits a module's op: `x` is the input's value name, `value(t)` the name of a tensor (a parameter's initializer). */
+export type ModuleEmitter = (ctx: EmitContext, x: string, input: Tensor, value: (t: Tensor) => string) => string;
+
+function linear(m: Linear): ModuleEmitter {
+  return (ctx, x, input, value) => {
+    const { g } = ctx;
+    const w = value(m.weight);
+    if (input.rank === 2) return g.op('Gemm', m.bias ? [x, w, value(m.bias)] : [x, w], { transB: 1 });
+    const y = g.op('MatMul', [x, g.op('Transpose', [w], { perm: [1, 0] })]);
+    return m.bias ? g.op('Add', [y, value(m.bias)]) : y;
+  };
+}
+
+/** PyTorch's padding='same': the total d·(k − 1) split with the odd one after. */
+function samePads(kernel: number[], dilation: number[]): number[] {
+  const total = kernel.map((k, i) => dilation[i]! * (k - 1));
+  const before = total.map((t) => Math.floor(t / 2));
+  return [...before, ...total.map((t, i) => t - before[i]!)];
+}
+
+function conv(m: Conv1d | Conv2d | ConvTranspose1d | ConvTranspose2d): ModuleEmitter {
+  return (ctx, x, _input, value) => {
+    const transposed = m instanceof ConvTranspose1d || m instanceof ConvTranspose2d;
+    const padding = m.padding;
+    const pads = padding === 'same' ? samePads(m.kernelSize, m.dilation) : padding === 'valid' ? [...m.kernelSize, ...m.kernelSize].map(() => 0) : [...padding, ...padding];
+    const attrs: Record<string, Attr> = { kernel_shape: m.kernelSize, strides: m.stride, dilations: m.dilation, group: m.groups, pads };
+    if (transposed) attrs.output_padding = m.outputPadding;
+    const inputs = [x, value(m.weight), ...(m.bias ? [value(m.bias)] : [])];
+    return ctx.g.op(transposed ? 'ConvTranspose' : 'Conv', inputs, attrs);
+  };
+}
+
+function batchNorm(m: BatchNorm1d | BatchNorm2d): ModuleEmitter {
+  return (ctx, x, _input, value) => {
+    const c = m.numFeatures;
+    const scale = m.weight ? value(m.weight) : ctx.g.constant('float32', new Array<number>(c).fill(1));
+    const shift = m.bias ? value(m.bias) : ctx.g.constant('float32', new Array<number>(c).fill(0));
+    return ctx.g.op('BatchNormalization', [x, scale, shift, value(m.runningMean!), value(m.runningVar!)], { epsilon: float(m.eps) });
+  };
+}
+
+function layerNorm(m: LayerNorm): ModuleEmitter {
+  return (ctx, x, _input, value) => {
+    const shape = m.normalizedShape;
+    const scale = m.weight ? value(m.weight) : ctx.g.constant('float32', new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(1), shape);
+    const inputs = [x, scale, ...(m.bias ? [value(m.bias)] : [])];
+    return ctx.g.op('LayerNormalization', inputs, { axis: -shape.length, epsilon: float(m.eps) });
+  };
+}
+
+/** The single-op emitter for `m` called with `args`, or undefined where the traced kernels are exported instead. */
+export function moduleEmitter(m: AnyModule, args: readonly unknown[], ctx: EmitContext): ModuleEmitter | undefined {
+  const x = args[0] as Tensor | undefined;
+  if (args.length !== 1 || x?.dtype !== 'float32') return undefined;
+  if (m instanceof Linear) return x.rank >= 2 ? linear(m) : undefined;
+  if (m instanceof Conv1d || m instanceof ConvTranspose1d) return x.rank === 3 ? conv(m) : undefined;
+  if (m instanceof Conv2d || m instanceof ConvTranspose2d) return x.rank === 4 ? conv(m) : undefined;
+  if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) return !m.training && m.runningMean && m.runningVar && x.rank >= 2 ? batchNorm(m) : undefined;
+  if (m instanceof LayerNorm) return ctx.opset >= 17 ? layerNorm(m) : undefined;
+  return undefined;
+}
