@@ -47,9 +47,9 @@ const caretRanges = (deps) =>
 function withMetadata(dir, pkg) {
   const keywords = KEYWORDS[dir];
   if (!keywords) throw new Error(`metadata: no keywords for packages/${dir}; add them to KEYWORDS in tools/release/metadata.mjs`);
-  const exported = pkg.exports['.'];
-  // Field order follows npm's docs; fields not named here keep their place after these.
-  return {
+  const entry = pkg.exports['.'];
+  // Field order follows npm's docs; fields not named here (scripts, dependencies, ...) follow in their own order.
+  const out = {
     name: pkg.name,
     version: pkg.version,
     description: pkg.description,
@@ -62,25 +62,17 @@ function withMetadata(dir, pkg) {
     type: 'module',
     sideEffects: pkg.sideEffects,
     engines: { node: NODE_ENGINES },
-    // `default` serves require() through require(esm); `types` first, as TypeScript reads conditions in order.
-    exports: { '.': { types: exported.types, import: exported.import, default: exported.import }, './package.json': './package.json' },
+    // `default` serves require() through require(esm); `types` first, as TypeScript takes the first match.
+    exports: { '.': { types: entry.types, import: entry.import, default: entry.import }, './package.json': './package.json' },
     main: pkg.main,
     types: pkg.types,
     files: ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE'],
     publishConfig: { access: 'public', provenance: false },
-    ...pkg,
-    ...{ keywords: undefined, homepage: undefined, bugs: undefined, repository: undefined, author: undefined, engines: undefined, exports: undefined, files: undefined, publishConfig: undefined },
-    scripts: { ...pkg.scripts, prepack: 'node ../../tools/release/prepack.mjs' },
-    dependencies: caretRanges(pkg.dependencies),
   };
-}
-
-function render(dir, pkg) {
-  const merged = withMetadata(dir, pkg);
-  // The spread above keeps unknown fields; the explicit values win over the old ones.
-  const fixed = withMetadata(dir, {});
-  const out = {};
-  for (const [k, v] of Object.entries(merged)) out[k] = k in fixed && fixed[k] !== undefined && !['name', 'version', 'description', 'sideEffects', 'main', 'types'].includes(k) ? fixed[k] : v;
+  for (const [key, value] of Object.entries(pkg)) if (!(key in out)) out[key] = value;
+  // Builds this package and its @nn dependencies (turbo's cache makes it instant when they are built).
+  out.scripts = { ...pkg.scripts, prepack: `turbo run build --filter=${pkg.name} --output-logs=errors-only --log-prefix=none` };
+  out.dependencies = caretRanges(pkg.dependencies);
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
@@ -88,7 +80,7 @@ const check = process.argv.includes('--check');
 const stale = [];
 const license = readFileSync(new URL('LICENSE', root));
 for (const { dir, path, json } of publishedPackages()) {
-  const text = render(dir, json);
+  const text = withMetadata(dir, json);
   if (readFileSync(path, 'utf8') !== text) stale.push(`packages/${dir}/package.json`);
   const lic = new URL(`packages/${dir}/LICENSE`, root);
   if (!existsSync(lic) || !readFileSync(lic).equals(license)) stale.push(`packages/${dir}/LICENSE`);
