@@ -26,14 +26,17 @@ export interface KernelCall {
 type Emitter = (ctx: EmitContext, call: KernelCall) => string;
 
 /**
- * Reshape `x` from `from` to `to`. With a dynamic batch, a leading dim that stays the batch is written 0 (ONNX:
- * copy the input's dim), so the graph reshapes any batch size.
+ * Reshape `x` from `from` to `to`. With a dynamic batch B, a leading dim that stays B is written 0 (ONNX: copy
+ * the input's dim) and one that folds B with other dims ([N, C, H, W] → [N·C, 1, H, W], and back) is written
+ * −1, so the graph reshapes any batch size; for tensors that do not carry the batch either form gives the
+ * traced shape.
  */
 export function reshape(ctx: EmitContext, x: string, from: readonly number[], to: readonly number[]): string {
   const shape = to.slice();
-  const keepsBatch = ctx.batch !== null && from[0] === ctx.batch && to[0] === ctx.batch;
-  if (keepsBatch && !shape.includes(0)) shape[0] = 0;
-  const attrs: Record<string, Attr> = shape.includes(0) && !keepsBatch ? { allowzero: 1 } : {};
+  const b = ctx.batch;
+  const carriesBatch = b !== null && from.length > 0 && to.length > 0 && from[0]! % b === 0 && to[0]! % b === 0 && !to.includes(0);
+  if (carriesBatch) shape[0] = from[0] === to[0] ? 0 : -1;
+  const attrs: Record<string, Attr> = shape.includes(0) && !carriesBatch && ctx.opset >= 14 ? { allowzero: 1 } : {};
   return ctx.g.op('Reshape', [x, ctx.g.int64(shape)], attrs);
 }
 
