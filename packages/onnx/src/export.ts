@@ -82,28 +82,32 @@ export function exportOnnx(model: AnyModule, exampleInputs: Tensor | readonly un
   const names = new Map<Tensor, string>();
   inputs.forEach((t, i) => names.set(t, g.fresh(inputNames[i]!)));
 
-  // Parameters and buffers by storage as well: a detached view (BatchNorm's running stats) is a new tensor on the same storage.
-  const stateKeys = new Map<unknown, { key: string; tensor: Tensor }>();
+  // Parameters and buffers by identity, and by storage for a detached view (BatchNorm's running stats are read
+  // so); TransformerEncoder's layer copies share storage until trained, so the first key of a storage wins.
+  const stateKeys = new Map<Tensor, string>();
+  const stateByData = new Map<unknown, Tensor>();
   for (const [key, t] of [...model.namedParameters(), ...model.namedBuffers()]) {
     if (t.device !== 'cpu') throw new Error(`${OP}: parameter '${key}' is on ${t.device}; move the model to cpu with model.to('cpu')`);
-    stateKeys.set(t.dataId, { key, tensor: t });
+    stateKeys.set(t, key);
+    if (!stateByData.has(t.dataId)) stateByData.set(t.dataId, t);
   }
-  const isState = (t: Tensor) => {
-    const s = stateKeys.get(t.dataId);
-    return s !== undefined && s.tensor.shape.length === t.shape.length && s.tensor.shape.every((d, i) => d === t.shape[i]);
+  const stateOf = (t: Tensor): Tensor | undefined => {
+    if (stateKeys.has(t)) return t;
+    const s = stateByData.get(t.dataId);
+    return s && s.shape.length === t.shape.length && s.shape.every((d, i) => d === t.shape[i]) ? s : undefined;
   };
 
   /** The value name of `t`: traced, or an initializer made now (a state-dict entry by its key, else a constant). */
   const valueOf = (t: Tensor): string => {
     let name = names.get(t);
-    if (name === undefined) {
-      const data = t.dataSync();
-      name = g.initializer(isState(t) ? stateKeys.get(t.dataId)!.key : 'const', t.dtype, t.shape, data as ArrayLike<number>);
-      names.set(t, name);
-    }
+    if (name !== undefined) return name;
+    const state = stateOf(t);
+    if (state && state !== t) name = valueOf(state);
+    else name = g.initializer(state ? stateKeys.get(state)! : 'const', t.dtype, t.shape, t.dataSync() as ArrayLike<number>);
+    names.set(t, name);
     return name;
   };
-  const isTraced = (t: Tensor) => names.has(t) || isState(t);
+  const isTraced = (t: Tensor) => names.has(t) || stateOf(t) !== undefined;
 
   // Which module runs now, for errors; and how many single-op modules enclose the current kernel.
   const modulePath: string[] = [];
