@@ -10,6 +10,7 @@
  * REPOSITORY is a placeholder: the project has no public URL yet. Change it here and run this script.
  */
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export const REPOSITORY = 'https://github.com/nn-js/nn';
 const root = new URL('../../', import.meta.url);
@@ -76,21 +77,29 @@ function withMetadata(dir, pkg) {
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-const check = process.argv.includes('--check');
-const stale = [];
-const license = readFileSync(new URL('LICENSE', root));
-for (const { dir, path, json } of publishedPackages()) {
-  const text = withMetadata(dir, json);
-  if (readFileSync(path, 'utf8') !== text) stale.push(`packages/${dir}/package.json`);
-  const lic = new URL(`packages/${dir}/LICENSE`, root);
-  if (!existsSync(lic) || !readFileSync(lic).equals(license)) stale.push(`packages/${dir}/LICENSE`);
-  if (!check) {
-    writeFileSync(path, text);
-    copyFileSync(new URL('LICENSE', root), lic);
+/** Rewrites (or with `check`, only compares) every published package's package.json and LICENSE; returns the stale paths. */
+export function syncMetadata({ check }) {
+  const stale = [];
+  const license = readFileSync(new URL('LICENSE', root));
+  for (const { dir, path, json } of publishedPackages()) {
+    const text = withMetadata(dir, json);
+    if (readFileSync(path, 'utf8') !== text) stale.push(`packages/${dir}/package.json`);
+    const lic = new URL(`packages/${dir}/LICENSE`, root);
+    if (!existsSync(lic) || !readFileSync(lic).equals(license)) stale.push(`packages/${dir}/LICENSE`);
+    if (!check) {
+      writeFileSync(path, text);
+      copyFileSync(new URL('LICENSE', root), lic);
+    }
   }
+  return stale;
 }
-if (check && stale.length) {
-  console.error(`metadata: out of date (run node tools/release/metadata.mjs): ${stale.join(', ')}`);
-  process.exit(1);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const check = process.argv.includes('--check');
+  const stale = syncMetadata({ check });
+  if (check && stale.length) {
+    console.error(`metadata: out of date (run node tools/release/metadata.mjs): ${stale.join(', ')}`);
+    process.exit(1);
+  }
+  console.log(`metadata: ${stale.length ? `${check ? 'stale' : 'wrote'} ${stale.join(', ')}` : 'all up to date'}`);
 }
-if (!check) console.log(`metadata: ${stale.length ? `wrote ${stale.join(', ')}` : 'all up to date'}`);

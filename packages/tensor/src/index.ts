@@ -1,4 +1,5 @@
 /** @nn/tensor: tensors, ops, RNG, memory scopes and the CPU and WebGPU backends. */
+export type {} from './dispose-symbol.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Backend, DataId, Device, KernelFunc, KernelArgs, MultiKernelFunc, TensorInfo } from './backend.js';
 export { Tensor, type NestedArray } from './tensor.js';
