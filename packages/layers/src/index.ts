@@ -49,6 +49,8 @@ export {
 export type { SafetensorsDType } from './safetensors/dtypes.js';
 export { save, saveAsync } from './save/save.js';
 export { load, type LoadOptions } from './save/load.js';
+export { savePt, savePtAsync } from './pt/save.js';
+export { loadPt, type LoadPtOptions } from './pt/load.js';
 
 export { RNNBase, type RNNOptions, type RNNWeights } from './rnn/rnn-base.js';
 export { LSTM } from './rnn/lstm.js';
