@@ -67,10 +67,10 @@ export function graphOf(bytes: Uint8Array): { ops: string[]; initializers: strin
   const model = onnxProto.onnx.ModelProto.decode(bytes);
   const graph = model.graph!;
   return {
-    ops: graph.node.map((n) => n.opType!),
-    initializers: graph.initializer.map((t) => t.name!),
-    inputs: graph.input.map((v) => v.name!),
-    outputs: graph.output.map((v) => v.name!),
+    ops: graph.node!.map((n) => n.opType!),
+    initializers: graph.initializer!.map((t) => t.name!),
+    inputs: graph.input!.map((v) => v.name!),
+    outputs: graph.output!.map((v) => v.name!),
     opset: Number(model.opsetImport[0]!.version),
   };
 }
