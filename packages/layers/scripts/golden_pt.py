@@ -148,13 +148,33 @@ def ordered():
     ])
 
 
+def exact():
+    """What savePt(loadPt(bytes)) must reproduce byte for byte: saved to a buffer (so the archive's folder is
+    'archive', as savePt names it), holding only values that savePt writes as Python's pickler does (no string
+    twice: savePt memoises strings by value, Python by identity)."""
+    torch.manual_seed(5)
+    w = torch.randn(2, 3)
+    model = collections.OrderedDict([("weight", w), ("bias", torch.randn(3)), ("steps", torch.tensor(7, dtype=torch.int32)),
+                                     ("mask", torch.tensor([True, False]))])
+    obj = {"model": model, "tied": w, "scale": nn.Parameter(torch.randn(2)), "epoch": 3, "lr": 0.5, "big": 2 ** 40,
+           "neg": -7, "title": "mlp", "history": [0.25, 1.5], "nothing": None, "flag": True,
+           "nested": {"sizes": [1, 2, 300, 70000]}}
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    with open(os.path.join(OUT, "exact.pt"), "wb") as f:
+        f.write(buf.getvalue())
+    with open(os.path.join(OUT, "exact.json"), "w") as f:
+        json.dump(enc(obj), f, separators=(",", ":"))
+        f.write("\n")
+
+
 def malicious():
     """A checkpoint whose pickle calls os.system('echo pwned') when unpickled with pickle.load."""
     pkl = b"\x80\x02cos\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03."
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("malicious/data.pkl", pkl)
-        z.writestr("malicious/version", "3\n")
+        for name, data in (("malicious/data.pkl", pkl), ("malicious/version", b"3\n")):
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
     with open(os.path.join(OUT, "malicious.pt"), "wb") as f:
         f.write(buf.getvalue())
 
@@ -174,6 +194,7 @@ def main():
     write("shared", shared())
     write("ordered", ordered())
     write("legacy", ordered(), _use_new_zipfile_serialization=False)
+    exact()
     malicious()
 
 

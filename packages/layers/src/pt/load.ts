@@ -61,11 +61,12 @@ export function loadPt<T = unknown>(bytes: Uint8Array | ArrayBuffer, opts?: Load
   if (first === undefined) throw new Error(`${op}: the zip archive is empty: a PyTorch checkpoint holds <archive>/data.pkl`);
   // As PyTorch's reader: the archive's folder is the first entry's (torch.save names it after the file).
   const prefix = first.includes('/') ? first.slice(0, first.indexOf('/') + 1) : '';
-  const pklEntry = `${prefix}data.pkl`;
-  if (!zip.entries.has(pklEntry)) throw new Error(`${op}: the checkpoint has no entry '${pklEntry}': not a file written by torch.save`);
+  // Entries are named relative to that folder in errors ('data.pkl', 'data/0').
+  const pklEntry = 'data.pkl';
+  if (!zip.entries.has(prefix + pklEntry)) throw new Error(`${op}: the checkpoint has no entry '${prefix}${pklEntry}': not a file written by torch.save`);
 
   const storages = new Map<string, StorageRef>();
-  const globals = allowedGlobals(op, (s) => readStorage(op, zip, s));
+  const globals = allowedGlobals(op, (s) => readStorage(op, zip, prefix, s));
   const ctx = {
     op,
     entry: pklEntry,
@@ -79,9 +80,9 @@ export function loadPt<T = unknown>(bytes: Uint8Array | ArrayBuffer, opts?: Load
         );
       throw new Error(`${op}: refusing to load global '${qualname}' (${pklEntry}): a checkpoint may only hold tensors, numbers, strings and containers`);
     },
-    persistentLoad: (pid: unknown) => persistentLoad(op, pklEntry, prefix, storages, pid),
+    persistentLoad: (pid: unknown) => persistentLoad(op, pklEntry, storages, pid),
   };
-  const { value } = unpickle(zip.read(pklEntry), ctx);
+  const { value } = unpickle(zip.read(prefix + pklEntry, pklEntry), ctx);
   return toJs(op, value, device) as T;
 }
 
@@ -142,7 +143,7 @@ function allowedGlobals(op: string, read: (s: StorageRef) => TypedArray): Map<st
 }
 
 /** `('storage', torch.FloatStorage, '<key>', '<location>', numel)`: the storage in entry data/<key>. */
-function persistentLoad(op: string, entry: string, prefix: string, storages: Map<string, StorageRef>, pid: unknown): StorageRef {
+function persistentLoad(op: string, entry: string, storages: Map<string, StorageRef>, pid: unknown): StorageRef {
   if (!Array.isArray(pid) || !isTuple(pid) || pid[0] !== 'storage' || pid.length < 5)
     throw new Error(`${op}: unsupported persistent id in ${entry}: expected ('storage', type, key, location, numel), got ${typeName(pid)}`);
   const [, type, key, location, numel] = pid;
@@ -156,16 +157,16 @@ function persistentLoad(op: string, entry: string, prefix: string, storages: Map
       throw new Error(`${op}: storage '${seen.entry}' is described two ways in ${entry} (${seen.type.torchDtype}[${seen.numel}] and ${storageType.torchDtype}[${numel}])`);
     return seen;
   }
-  const ref = new StorageRef(key, `${prefix}data/${key}`, storageType, numel);
+  const ref = new StorageRef(key, `data/${key}`, storageType, numel);
   storages.set(key, ref);
   return ref;
 }
 
 /** A storage's elements as @nn holds them, read from its entry once. */
-function readStorage(op: string, zip: ZipReader, s: StorageRef): TypedArray {
+function readStorage(op: string, zip: ZipReader, prefix: string, s: StorageRef): TypedArray {
   if (s.values) return s.values;
-  if (!zip.entries.has(s.entry)) throw new Error(`${op}: the checkpoint has no entry '${s.entry}', which the pickle refers to (a ${s.type.torchDtype} storage)`);
-  const bytes = zip.read(s.entry);
+  if (!zip.entries.has(prefix + s.entry)) throw new Error(`${op}: the checkpoint has no entry '${s.entry}', which the pickle refers to (a ${s.type.torchDtype} storage)`);
+  const bytes = zip.read(prefix + s.entry, s.entry);
   const need = s.numel * s.type.itemSize;
   if (bytes.byteLength < need)
     throw new Error(`${op}: entry '${s.entry}' holds ${bytes.byteLength} bytes, but its ${s.numel} ${s.type.torchDtype} elements need ${need}: the file is truncated or corrupt`);

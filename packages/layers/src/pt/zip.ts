@@ -191,10 +191,14 @@ export class ZipReader {
     }
   }
 
-  /** The bytes of entry `name` (STORED only), after checking they lie within the file and match their CRC-32. */
-  read(name: string): Uint8Array {
+  /**
+   * The bytes of entry `name` (STORED only), after checking they lie within the file and match their CRC-32.
+   * Errors call the entry `label` (default: its name).
+   */
+  read(entryName: string, label = entryName): Uint8Array {
     const { op, dv, bytes } = this;
-    const e = this.entries.get(name);
+    const name = label;
+    const e = this.entries.get(entryName);
     if (!e) throw new Error(`${op}: the checkpoint has no entry '${name}'`);
     if (e.method !== 0)
       throw new Error(`${op}: entry '${name}' is compressed (zip method ${e.method}); PyTorch checkpoints store entries uncompressed (method 0)`);
