@@ -1,12 +1,14 @@
 /**
  * Layers exported as one ONNX op each rather than as the kernels their forward runs: Linear (Gemm, or MatMul +
- * Add), Conv1d/Conv2d (Conv), ConvTranspose1d/2d (ConvTranspose), BatchNorm1d/2d in eval mode
+ * Add), Conv1d/Conv2d (Conv), ConvTranspose1d/2d (ConvTranspose), MaxPool1d/2d (MaxPool), AvgPool1d/2d
+ * without ceil mode (AveragePool), AdaptiveAvgPool to size 1 (GlobalAveragePool), BatchNorm1d/2d in eval mode
  * (BatchNormalization) and LayerNorm (LayerNormalization, opset ≥ 17). This is what runtimes optimise and
  * what a reader of the graph expects; the kernel mapping stays the fallback for every other case (unbatched
  * inputs, BatchNorm using batch statistics, older opsets, the functional forms).
  */
 import {
-  BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, LayerNorm, Linear, type AnyModule,
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose1d,
+  ConvTranspose2d, LayerNorm, Linear, MaxPool1d, MaxPool2d, type AnyModule,
 } from '@nn/layers';
 import type { Tensor } from '@nn/tensor';
 import { float, type Attr } from './graph.js';
@@ -62,6 +64,30 @@ function layerNorm(m: LayerNorm): ModuleEmitter {
   };
 }
 
+/** What the pooling layers keep in their (protected) settings: every size in 2-d form, [1, k] for 1-d layers. */
+interface PoolLayerState {
+  settings: { kernel: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; ceilMode: boolean };
+  options: { countIncludePad?: boolean; divisorOverride?: number | null };
+}
+
+/** The pooling attributes for an input of `rank` (3: 1-d, the second of each pair). */
+function poolAttrs(m: PoolLayerState, rank: number, withDilation: boolean): Record<string, Attr> {
+  const { kernel, stride, padding, dilation } = m.settings;
+  const pick = (p: [number, number]) => (rank === 3 ? [p[1]] : p.slice());
+  const attrs: Record<string, Attr> = { kernel_shape: pick(kernel), strides: pick(stride), pads: [...pick(padding), ...pick(padding)] };
+  if (withDilation) attrs.dilations = pick(dilation);
+  return attrs;
+}
+
+function maxPool(m: PoolLayerState): ModuleEmitter {
+  return (ctx, x, input) => ctx.g.op('MaxPool', [x], poolAttrs(m, input.rank, true));
+}
+
+function avgPool(m: PoolLayerState): ModuleEmitter {
+  return (ctx, x, input) =>
+    ctx.g.op('AveragePool', [x], { ...poolAttrs(m, input.rank, false), count_include_pad: m.options.countIncludePad ?? true ? 1 : 0 });
+}
+
 /** The single-op emitter for `m` called with `args`, or undefined where the traced kernels are exported instead. */
 export function moduleEmitter(m: AnyModule, args: readonly unknown[], ctx: EmitContext): ModuleEmitter | undefined {
   const x = args[0] as Tensor | undefined;
@@ -71,5 +97,21 @@ export function moduleEmitter(m: AnyModule, args: readonly unknown[], ctx: EmitC
   if (m instanceof Conv2d || m instanceof ConvTranspose2d) return x.rank === 4 ? conv(m) : undefined;
   if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) return !m.training && m.runningMean && m.runningVar && x.rank >= 2 ? batchNorm(m) : undefined;
   if (m instanceof LayerNorm) return ctx.opset >= 17 ? layerNorm(m) : undefined;
+  const batched = x.rank === (m instanceof MaxPool1d || m instanceof AvgPool1d || m instanceof AdaptiveAvgPool1d ? 3 : 4);
+  // Ceil mode: PyTorch drops a last window that starts in the right padding, which ONNX's ceil_mode does not
+  // promise; the traced kernels give PyTorch's grid.
+  if (m instanceof MaxPool1d || m instanceof MaxPool2d) {
+    const state = m as unknown as PoolLayerState;
+    return batched && !state.settings.ceilMode ? maxPool(state) : undefined;
+  }
+  if (m instanceof AvgPool1d || m instanceof AvgPool2d) {
+    const state = m as unknown as PoolLayerState;
+    return batched && !state.settings.ceilMode && (state.options.divisorOverride ?? null) === null ? avgPool(state) : undefined;
+  }
+  if (m instanceof AdaptiveAvgPool1d || m instanceof AdaptiveAvgPool2d) {
+    const size = m.outputSize;
+    const global = typeof size === 'number' ? size === 1 : size.every((v) => v === 1);
+    return batched && global ? (ctx2, input) => ctx2.g.op('GlobalAveragePool', [input]) : undefined;
+  }
   return undefined;
 }
