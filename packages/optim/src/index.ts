@@ -8,7 +8,6 @@ export {
   type ParamGroupInput,
   type ParamsInput,
   type ParamState,
-  type StateDictOptions,
 } from './optimizer.js';
 export type { TorchLayoutSpec, TorchOptimizerStateDict, TorchParamState } from './torch-layout.js';
 export type {

@@ -334,9 +334,7 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     const savedState = asRecord(dict?.state);
     const saved = torch ? dict?.param_groups : dict?.paramGroups;
     if (savedState === undefined || !Array.isArray(saved))
-      throw new Error(
-        `${op}: expected {state, paramGroups} as returned by stateDict() (or PyTorch's {state, param_groups}), got ${fmt(stateDict)}`,
-      );
+      throw new Error(`${op}: expected {state, paramGroups} as returned by stateDict(), got ${fmt(stateDict)}`);
     const groupsKey = torch ? 'param_groups' : 'paramGroups';
     const label = torch ? toSnake : (k: string) => k;
     if (saved.length !== this.paramGroups.length)

@@ -1,6 +1,7 @@
 import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
 import type { OptimizerLike, ParamGroup, Scheduler, StateDict } from './types.js';
 import { fail, fmt } from './validate.js';
+import { isTorchState, renameFromTorch, stateFormat, type StateDictOptions } from './torch-state.js';
 
 /**
  * Steps several chainable schedulers together, so their effects multiply: e.g. `ConstantLR` warmup with
@@ -51,16 +52,21 @@ export class ChainedScheduler implements Scheduler {
   }
 
   /** `lastEpoch`, `lastLr` and each scheduler's own state dict, in order. */
-  stateDict(): StateDict {
-    return {
-      lastEpoch: this.lastEpoch,
-      lastLr: [...this.lastLr],
-      schedulers: this.schedulers.map((s) => s.stateDict()),
-    };
+  /** Our layout, or (`{format: 'torch'}`) PyTorch 1.13's `_last_lr` and `_schedulers`, which count no epochs. */
+  stateDict(options?: StateDictOptions): StateDict {
+    const schedulers = this.schedulers.map((s) => s.stateDict(options));
+    if (stateFormat('ChainedScheduler', options) === 'torch') return { _last_lr: [...this.lastLr], _schedulers: schedulers };
+    return { lastEpoch: this.lastEpoch, lastLr: [...this.lastLr], schedulers };
   }
 
+  /** Restores a `stateDict()` in our layout or PyTorch's (whose epoch count is the first scheduler's). */
   loadStateDict(state: StateDict): void {
     const cls = 'ChainedScheduler';
+    if (isTorchState(state)) {
+      state = renameFromTorch(cls, state, ['lastLr', 'schedulers'], { lastLr: '_last_lr', schedulers: '_schedulers' });
+      const first = Array.isArray(state.schedulers) ? (state.schedulers[0] as StateDict | undefined) : undefined;
+      state.lastEpoch = first?.last_epoch ?? first?.lastEpoch ?? this.lastEpoch;
+    }
     const { lastEpoch, lastLr, schedulers } = state ?? {};
     if (typeof lastEpoch !== 'number') fail(cls, `loadStateDict: lastEpoch must be a number, got ${fmt(lastEpoch)}`);
     if (!Array.isArray(lastLr) || !lastLr.every((x) => typeof x === 'number')) {

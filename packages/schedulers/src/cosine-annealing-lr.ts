@@ -51,6 +51,10 @@ export class CosineAnnealingLR extends LRScheduler {
     );
   }
 
+  protected override torchNames(): Record<string, string> {
+    return { tMax: 'T_max' };
+  }
+
   protected override getClosedFormLr(): number[] {
     const { lastEpoch: t, tMax, etaMin } = this;
     return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2);

@@ -43,6 +43,10 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.initialStep();
   }
 
+  protected override torchNames(): Record<string, string> {
+    return { t0: 'T_0', tI: 'T_i', tMult: 'T_mult', tCur: 'T_cur' };
+  }
+
   protected getLr(): number[] {
     const { etaMin, tCur, tI } = this;
     return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((Math.PI * tCur) / tI))) / 2);

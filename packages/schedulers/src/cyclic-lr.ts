@@ -1,6 +1,7 @@
 import { LRScheduler } from './lr-scheduler.js';
 import { momentumKey, setMomentum, type MomentumKey } from './momentum.js';
-import type { OptimizerLike } from './types.js';
+import type { OptimizerLike, StateDict } from './types.js';
+import type { StateDictOptions } from './torch-state.js';
 import {
   boolean,
   fail,
@@ -135,5 +136,22 @@ export class CyclicLR extends LRScheduler {
 
   protected override transientKeys(): readonly string[] {
     return ['scaleFn'];
+  }
+
+  /**
+   * PyTorch 1.13 writes `_scale_fn_custom: None` for the function (not saved), has no `use_beta1`, and no momentum
+   * lists when momentum does not cycle.
+   */
+  protected override torchNames(): Record<string, string | null> {
+    return { useBeta1: null, ...(this.cycleMomentum ? {} : { baseMomentums: null, maxMomentums: null }) };
+  }
+
+  protected override torchIgnored(): readonly string[] {
+    return ['_scale_fn_custom', '_scale_fn_ref', 'use_beta1'];
+  }
+
+  override stateDict(options?: StateDictOptions): StateDict {
+    const state = super.stateDict(options);
+    return options?.format === 'torch' ? { _scale_fn_custom: null, ...state } : state;
   }
 }

@@ -5,6 +5,7 @@
 import { LRScheduler } from './lr-scheduler.js';
 import type { OptimizerLike, StateDict } from './types.js';
 import { fail, fmt, paramGroups } from './validate.js';
+import { stateFormat, type StateDictOptions } from './torch-state.js';
 
 /** A function of the epoch index giving a learning-rate factor. */
 export type LrLambda = (epoch: number) => number;
@@ -48,13 +49,14 @@ export abstract class LrLambdaScheduler extends LRScheduler {
   }
 
   /** The state, with `lrLambdas: null` per group standing for the functions, which are not saved. */
-  override stateDict(): StateDict {
-    return { ...super.stateDict(), lrLambdas: this.lrLambdas.map(() => null) };
+  override stateDict(options?: StateDictOptions): StateDict {
+    const key = stateFormat(this.name, options) === 'torch' ? 'lr_lambdas' : 'lrLambdas';
+    return { ...super.stateDict(options), [key]: this.lrLambdas.map(() => null) };
   }
 
   /** Restores the state; the functions stay those given to the constructor. */
   override loadStateDict(state: StateDict): void {
-    const { lrLambdas: _functions, ...rest } = state ?? {};
+    const { lrLambdas: _functions, lr_lambdas: _torchFunctions, ...rest } = state ?? {};
     super.loadStateDict(rest);
   }
 }

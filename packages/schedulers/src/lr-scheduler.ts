@@ -8,11 +8,15 @@
  * (`lastEpoch` goes from -1 to 0), exactly as PyTorch does.
  */
 import { captureState, restoreState } from './state.js';
+import { isTorchState, renameFromTorch, renameToTorch, stateFormat, TORCH_CONSTANTS, type StateDictOptions } from './torch-state.js';
 import type { OptimizerLike, ParamGroup, Scheduler, StateDict } from './types.js';
 import { fail, fmt, groupNumber, isInt, lastEpochArg, paramGroups } from './validate.js';
 
 /** Fields that are not state: the optimizer (saved by the optimizer itself) and the class name. */
 const NOT_STATE: ReadonlySet<string> = new Set(['optimizer', 'name']);
+
+/** The base fields PyTorch names otherwise than by snake_case. */
+const TORCH_NAMES = { stepCount: '_step_count', lastLr: '_last_lr' } as const;
 
 export abstract class LRScheduler implements Scheduler {
   readonly optimizer: OptimizerLike;
@@ -119,13 +123,54 @@ export abstract class LRScheduler implements Scheduler {
     return new Set([...NOT_STATE, ...this.transientKeys()]);
   }
 
-  /** Every field but the optimizer, as JSON-serialisable data (PyTorch's `state_dict`). */
-  stateDict(): StateDict {
-    return captureState(this, this.excluded());
+  /**
+   * Fields PyTorch names otherwise than by snake_case (CosineAnnealingLR's `tMax` is `T_max`), or, mapped to
+   * null, does not have.
+   */
+  protected torchNames(): Readonly<Record<string, string | null>> {
+    return {};
   }
 
-  /** Restores a `stateDict()` of the same scheduler class; the optimizer's own state is loaded separately. */
+  /** PyTorch keys a PyTorch-layout state may hold that carry nothing we restore (functions, weakrefs). */
+  protected torchIgnored(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * Every field but the optimizer, as JSON-serialisable data (PyTorch's `state_dict`). With
+   * `{format: 'torch'}`, PyTorch 1.13's layout instead: its attribute names (`last_epoch`, `base_lrs`,
+   * `_step_count`, `_last_lr`, `verbose`, `step_size`, `T_max`, ...), for `savePt` and `scheduler.load_state_dict`.
+   */
+  stateDict(options?: StateDictOptions): StateDict {
+    const state = captureState(this, this.excluded());
+    if (stateFormat(this.name, options) === 'nn') return state;
+    const { lastEpoch, baseLrs, stepCount, lastLr, ...own } = state;
+    return {
+      ...renameToTorch(own, this.torchNames()),
+      base_lrs: baseLrs,
+      last_epoch: lastEpoch,
+      ...TORCH_CONSTANTS,
+      _step_count: stepCount,
+      _last_lr: lastLr,
+    };
+  }
+
+  /**
+   * Restores a `stateDict()` of the same scheduler class, in our layout or PyTorch's (detected by its
+   * snake_case keys); the optimizer's own state is loaded separately.
+   */
   loadStateDict(state: StateDict): void {
-    restoreState(this.name, this, state, this.excluded());
+    restoreState(this.name, this, isTorchState(state) ? this.fromTorch(state) : state, this.excluded());
+  }
+
+  /** A PyTorch-layout state in ours: keys renamed back, every field required, unknown keys rejected. */
+  protected fromTorch(state: StateDict): StateDict {
+    const current = captureState(this, this.excluded());
+    const names = { ...TORCH_NAMES, ...this.torchNames() };
+    // Fields PyTorch does not have (OneCycleLR's annealStrategy, CyclicLR's momentum lists when momentum does not
+    // cycle) keep the values given to the constructor.
+    const kept = Object.fromEntries(Object.entries(current).filter(([k]) => names[k as keyof typeof names] === null));
+    const ignored = [...Object.keys(TORCH_CONSTANTS), ...this.torchIgnored()];
+    return renameFromTorch(this.name, state, Object.keys(current), names, ignored, kept);
   }
 }

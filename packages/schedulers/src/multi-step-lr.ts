@@ -1,7 +1,8 @@
 import { bisectRight } from './bisect.js';
 import { LRScheduler } from './lr-scheduler.js';
-import type { OptimizerLike } from './types.js';
-import { increasingInts, positive } from './validate.js';
+import type { OptimizerLike, StateDict } from './types.js';
+import { asRecord, type StateDictOptions } from './torch-state.js';
+import { fail, fmt, increasingInts, positive } from './validate.js';
 
 export interface MultiStepLROptions {
   /** Epochs at which the learning rate is multiplied by `gamma`, strictly increasing. */
@@ -36,5 +37,26 @@ export class MultiStepLR extends LRScheduler {
 
   protected override getClosedFormLr(): number[] {
     return this.baseLrs.map((b) => b * this.gamma ** bisectRight(this.milestones, this.lastEpoch));
+  }
+
+  /** In PyTorch's layout `milestones` is a `collections.Counter` (milestone → count): here a Map. */
+  override stateDict(options?: StateDictOptions): StateDict {
+    const state = super.stateDict(options);
+    if (options?.format === 'torch') state.milestones = new Map(this.milestones.map((m) => [m, 1]));
+    return state;
+  }
+
+  protected override fromTorch(state: StateDict): StateDict {
+    const out = super.fromTorch(state);
+    const counter = out.milestones;
+    const record = Array.isArray(counter) ? undefined : asRecord(counter);
+    if (record !== undefined) {
+      const entries = Object.entries(record);
+      if (!entries.every(([m, c]) => /^\d+$/.test(m) && c === 1))
+        fail('MultiStepLR', `loadStateDict: milestones must map each milestone to 1 (a Counter of distinct epochs), got ${fmt(record)}`);
+      out.milestones = entries.map(([m]) => Number(m)).sort((a, b) => a - b);
+    }
+    increasingInts('MultiStepLR', 'loadStateDict: milestones', out.milestones);
+    return out;
   }
 }

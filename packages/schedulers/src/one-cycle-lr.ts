@@ -7,7 +7,8 @@ import {
   type AnnealStrategy,
   type OneCyclePhase,
 } from './one-cycle-phases.js';
-import type { OptimizerLike } from './types.js';
+import type { OptimizerLike, StateDict } from './types.js';
+import { asRecord, toSnake, type StateDictOptions } from './torch-state.js';
 import {
   boolean,
   fail,
@@ -130,5 +131,33 @@ export class OneCycleLR extends LRScheduler {
       groups.forEach((g, i) => setMomentum(g, key, momenta[i]!));
     }
     return lrs;
+  }
+
+  /** `phases` is PyTorch's `_schedule_phases` (snake_case keys and values); `anneal_func`, a method, is not saved. */
+  protected override torchNames(): Record<string, string | null> {
+    return { phases: '_schedule_phases', annealStrategy: null };
+  }
+
+  protected override torchIgnored(): readonly string[] {
+    return ['anneal_func', '_anneal_func_type'];
+  }
+
+  override stateDict(options?: StateDictOptions): StateDict {
+    const state = super.stateDict(options);
+    if (options?.format === 'torch')
+      state._schedule_phases = this.phases.map((p) =>
+        Object.fromEntries(Object.entries(p).map(([k, v]) => [toSnake(k), typeof v === 'string' ? toSnake(v) : v])),
+      );
+    return state;
+  }
+
+  protected override fromTorch(state: StateDict): StateDict {
+    const out = super.fromTorch(state);
+    const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (Array.isArray(out.phases))
+      out.phases = out.phases.map((p) =>
+        Object.fromEntries(Object.entries(asRecord(p) ?? {}).map(([k, v]) => [camel(k), typeof v === 'string' ? camel(v) : v])),
+      );
+    return out;
   }
 }

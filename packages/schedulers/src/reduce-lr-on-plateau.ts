@@ -1,5 +1,6 @@
 import { captureState, decodeNumber, encodeNumber, restoreState } from './state.js';
 import type { OptimizerLike, ParamGroup, StateDict } from './types.js';
+import { asRecord, isTorchState, renameFromTorch, renameToTorch, stateFormat, type StateDictOptions } from './torch-state.js';
 import { fail, fmt, inRange, nonNegative, nonNegativeInt, oneOf, paramGroups, perGroup } from './validate.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -22,6 +23,8 @@ export interface ReduceLROnPlateauOptions {
 }
 
 const NOT_STATE: ReadonlySet<string> = new Set(['optimizer', 'best']);
+/** PyTorch 1.13 writes `_last_lr` from the first `step` on. */
+const TORCH_NAMES = { lastLr: '_last_lr' } as const;
 
 /**
  * Reduces the learning rate by `factor` once a metric has not improved for more than `patience` epochs, then
@@ -123,11 +126,24 @@ export class ReduceLROnPlateau {
   }
 
   /** JSON-serialisable state; `best` is saved as a string when infinite ('Infinity', '-Infinity'). */
-  stateDict(): StateDict {
-    return { ...captureState(this, NOT_STATE), best: encodeNumber(this.best) };
+  /**
+   * Our layout (JSON: an infinite `best` as a string), or with `{format: 'torch'}` PyTorch 1.13's: `min_lrs`,
+   * `num_bad_epochs`, `best` and `mode_worse` as numbers (Infinity included), `verbose`, `_last_lr`.
+   */
+  stateDict(options?: StateDictOptions): StateDict {
+    const own = captureState(this, NOT_STATE);
+    if (stateFormat('ReduceLROnPlateau', options) === 'nn') return { ...own, best: encodeNumber(this.best) };
+    return { ...renameToTorch(own, TORCH_NAMES), verbose: false, best: this.best, mode_worse: this.modeWorse };
   }
 
+  /** Restores a `stateDict()` in our layout or PyTorch's. */
   loadStateDict(state: StateDict): void {
+    if (isTorchState(state)) {
+      // Before its first step PyTorch's scheduler has no `_last_lr`: the groups' learning rates are the last ones.
+      const withLast = { _last_lr: this.groups.map((g) => g.lr), ...asRecord(state) };
+      const fields = Object.keys(captureState(this, NOT_STATE));
+      state = renameFromTorch('ReduceLROnPlateau', withLast, [...fields, 'best'], TORCH_NAMES, ['verbose', 'mode_worse']);
+    }
     const { best, ...rest } = state ?? {};
     const value = decodeNumber('ReduceLROnPlateau', 'best', best);
     oneOf('ReduceLROnPlateau', 'loadStateDict: mode', rest.mode, ['min', 'max'] as const);

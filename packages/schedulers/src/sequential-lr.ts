@@ -2,6 +2,7 @@ import { bisectRight } from './bisect.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
 import type { OptimizerLike, Scheduler, StateDict } from './types.js';
+import { isTorchState, renameFromTorch, stateFormat, type StateDictOptions } from './torch-state.js';
 import { fail, fmt, groupNumber, increasingInts, lastEpochArg, paramGroups } from './validate.js';
 
 export interface SequentialLROptions {
@@ -77,18 +78,24 @@ export class SequentialLR implements Scheduler {
     return [...this.lastLr];
   }
 
-  /** `lastEpoch`, `milestones`, `lastLr` and each scheduler's own state dict, in order. */
-  stateDict(): StateDict {
-    return {
-      lastEpoch: this.lastEpoch,
-      milestones: [...this.milestones],
-      lastLr: [...this.lastLr],
-      schedulers: this.schedulers.map((s) => s.stateDict()),
-    };
+  /**
+   * `lastEpoch`, `milestones`, `lastLr` and each scheduler's own state dict, in order; with `{format: 'torch'}`
+   * PyTorch's `_milestones`, `last_epoch`, `_last_lr`, `_schedulers`.
+   */
+  stateDict(options?: StateDictOptions): StateDict {
+    const schedulers = this.schedulers.map((s) => s.stateDict(options));
+    if (stateFormat('SequentialLR', options) === 'torch')
+      return { _milestones: [...this.milestones], last_epoch: this.lastEpoch, _last_lr: [...this.lastLr], _schedulers: schedulers };
+    return { lastEpoch: this.lastEpoch, milestones: [...this.milestones], lastLr: [...this.lastLr], schedulers };
   }
 
+  /** Restores a `stateDict()` in our layout or PyTorch's. */
   loadStateDict(state: StateDict): void {
     const cls = 'SequentialLR';
+    if (isTorchState(state)) {
+      const names = { lastEpoch: 'last_epoch', milestones: '_milestones', lastLr: '_last_lr', schedulers: '_schedulers' };
+      state = renameFromTorch(cls, state, Object.keys(names), names);
+    }
     const { lastEpoch, milestones, lastLr, schedulers } = state ?? {};
     if (typeof lastEpoch !== 'number') fail(cls, `loadStateDict: lastEpoch must be a number, got ${fmt(lastEpoch)}`);
     const ms = increasingInts(cls, 'loadStateDict: milestones', milestones);

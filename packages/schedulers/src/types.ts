@@ -32,6 +32,8 @@ export interface Scheduler {
   step(): void;
   /** The learning rates the last `step()` set, one per param group. */
   getLastLr(): number[];
-  stateDict(): StateDict;
+  /** The state as JSON-like data, in our layout or (`{format: 'torch'}`) PyTorch's. */
+  stateDict(options?: { format?: 'nn' | 'torch' }): StateDict;
+  /** Restores a state dict in either layout. */
   loadStateDict(state: StateDict): void;
 }
