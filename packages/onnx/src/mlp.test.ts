@@ -16,6 +16,7 @@ describe('exportOnnx: MLPs', () => {
     expect(g.ops.filter((o) => o === 'Gemm')).toHaveLength(3);
     expect(g.ops).toContain('Relu');
     expect(g.ops).toContain('Tanh');
+    expect(g.ops.at(-1)).toBe('Softmax');
     expect(model.training).toBe(true); // restored after the eval-mode trace
   });
 

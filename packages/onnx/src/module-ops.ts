@@ -2,13 +2,13 @@
  * Layers exported as one ONNX op each rather than as the kernels their forward runs: Linear (Gemm, or MatMul +
  * Add), Conv1d/Conv2d (Conv), ConvTranspose1d/2d (ConvTranspose), MaxPool1d/2d (MaxPool), AvgPool1d/2d
  * without ceil mode (AveragePool), AdaptiveAvgPool to size 1 (GlobalAveragePool), BatchNorm1d/2d in eval mode
- * (BatchNormalization) and LayerNorm (LayerNormalization, opset ≥ 17). This is what runtimes optimise and
+ * (BatchNormalization), LayerNorm (LayerNormalization, opset ≥ 17) and Softmax (Softmax). This is what runtimes optimise and
  * what a reader of the graph expects; the kernel mapping stays the fallback for every other case (unbatched
  * inputs, BatchNorm using batch statistics, older opsets, the functional forms).
  */
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose1d,
-  ConvTranspose2d, LayerNorm, Linear, MaxPool1d, MaxPool2d, type AnyModule,
+  ConvTranspose2d, LayerNorm, Linear, MaxPool1d, MaxPool2d, Softmax, type AnyModule,
 } from '@nn/layers';
 import type { Tensor } from '@nn/tensor';
 import { float, type Attr } from './graph.js';
@@ -97,6 +97,7 @@ export function moduleEmitter(m: AnyModule, args: readonly unknown[], ctx: EmitC
   if (m instanceof Conv2d || m instanceof ConvTranspose2d) return x.rank === 4 ? conv(m) : undefined;
   if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) return !m.training && m.runningMean && m.runningVar && x.rank >= 2 ? batchNorm(m) : undefined;
   if (m instanceof LayerNorm) return ctx.opset >= 17 ? layerNorm(m) : undefined;
+  if (m instanceof Softmax) return x.rank > 0 ? (c, input) => c.g.op('Softmax', [input], { axis: m.dim }) : undefined;
   const batched = x.rank === (m instanceof MaxPool1d || m instanceof AvgPool1d || m instanceof AdaptiveAvgPool1d ? 3 : 4);
   // Ceil mode: PyTorch drops a last window that starts in the right padding, which ONNX's ceil_mode does not
   // promise; the traced kernels give PyTorch's grid.
