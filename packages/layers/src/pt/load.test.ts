@@ -47,6 +47,12 @@ describe('loadPt: files written by PyTorch 1.13 (scripts/golden_pt.py)', () => {
     tidy(() => expectEncoded(loadPt(fixture(`${name}.pt`)), golden(name)));
   });
 
+  it('reads a Node Buffer at any offset of a larger buffer', () => {
+    const file = readFileSync(new URL('./fixtures/exact.pt', import.meta.url));
+    const shifted = Buffer.concat([Buffer.from([1, 2, 3]), file]).subarray(3); // byteOffset 3: unaligned, shared memory
+    tidy(() => expectEncoded(loadPt(shifted), golden('exact')));
+  });
+
   it('converts each dtype to the nearest @nn dtype', () => {
     tidy(() => {
       const d = loadPt<Record<string, Tensor>>(fixture('dtypes.pt'));

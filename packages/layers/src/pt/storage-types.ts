@@ -4,7 +4,7 @@
  * int32 cannot hold is an error, never a wrap-around), bool as bool. Storage bytes are little-endian.
  */
 import type { DType, TypedArray } from '@nn/tensor';
-import { halfToNumber } from '../safetensors/dtypes.js';
+import { encodeElements, halfToNumber, LITTLE_ENDIAN } from '../safetensors/dtypes.js';
 
 export interface StorageType {
   /** The torch dtype, as error messages and docs name it. */
@@ -53,6 +53,8 @@ export function decodeStorage(op: string, where: string, type: StorageType, byte
     new Error(`${op}: storage '${where}' (${type.torchDtype}) holds ${v} at index ${i}, outside the int32 range that @nn stores integers in`);
   switch (type.torchDtype) {
     case 'float32': {
+      // A copy (aligned, and one memcpy); not bytes.slice(): a Node Buffer's slice shares memory.
+      if (LITTLE_ENDIAN) return new Float32Array(new Uint8Array(bytes.subarray(0, 4 * numel)).buffer);
       const out = new Float32Array(numel);
       for (let i = 0; i < numel; i++) out[i] = dv.getFloat32(4 * i, true);
       return out;
@@ -84,6 +86,7 @@ export function decodeStorage(op: string, where: string, type: StorageType, byte
       return out;
     }
     case 'int32': {
+      if (LITTLE_ENDIAN) return new Int32Array(new Uint8Array(bytes.subarray(0, 4 * numel)).buffer);
       const out = new Int32Array(numel);
       for (let i = 0; i < numel; i++) out[i] = dv.getInt32(4 * i, true);
       return out;
@@ -104,12 +107,5 @@ export function decodeStorage(op: string, where: string, type: StorageType, byte
   }
 }
 
-/** The little-endian bytes of an @nn tensor's values (float32, int32 or bool). */
-export function encodeStorage(values: TypedArray): Uint8Array {
-  if (values instanceof Uint8Array) return values;
-  const out = new Uint8Array(values.length * 4);
-  const dv = new DataView(out.buffer);
-  if (values instanceof Float32Array) for (let i = 0; i < values.length; i++) dv.setFloat32(4 * i, values[i]!, true);
-  else for (let i = 0; i < values.length; i++) dv.setInt32(4 * i, values[i]!, true);
-  return out;
-}
+/** The little-endian bytes of an @nn tensor's values (float32, int32 or bool): a view of them where possible. */
+export const encodeStorage = encodeElements;
