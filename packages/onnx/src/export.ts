@@ -80,7 +80,11 @@ export function exportOnnx(model: AnyModule, exampleInputs: Tensor | readonly un
   const ctx: EmitContext = { g, opset, batch };
   const inputNames = defaultNames('input', inputs.length, opts.inputNames);
   const names = new Map<Tensor, string>();
-  inputs.forEach((t, i) => names.set(t, g.fresh(inputNames[i]!)));
+  // The same tensor passed twice (self-attention's query, key, value) is read from its first input.
+  inputs.forEach((t, i) => {
+    const name = g.fresh(inputNames[i]!);
+    if (!names.has(t)) names.set(t, name);
+  });
 
   // Parameters and buffers by identity, and by storage for a detached view (BatchNorm's running stats are read
   // so); TransformerEncoder's layer copies share storage until trained, so the first key of a storage wins.

@@ -1,5 +1,5 @@
-import { Dropout, GELU, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, LeakyReLU } from '@nn/layers';
-import { manualSeed, randn } from '@nn/tensor';
+import { Dropout, GELU, Module, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, LeakyReLU } from '@nn/layers';
+import { manualSeed, randn, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectSameAsOnnx, graphOf, runOnnx } from './onnx-runtime.test-util.js';
 
@@ -40,6 +40,16 @@ describe('exportOnnx: MLPs', () => {
     expect(g.opset).toBe(13);
     expect(g.ops).not.toContain('LayerNormalization');
     expect(g.ops).toContain('ReduceMean');
+  });
+
+  it('a model that returns its input, twice: outputs through Identity', async () => {
+    class Twice extends Module<[Tensor], Tensor[]> {
+      forward(x: Tensor): Tensor[] {
+        return [x, x];
+      }
+    }
+    const { bytes } = await expectSameAsOnnx(new Twice(), [randn([2, 3])]);
+    expect(graphOf(bytes).ops).toEqual(['Identity', 'Identity']);
   });
 
   it('dynamicBatch: the graph runs on another batch size', async () => {
