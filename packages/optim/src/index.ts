@@ -9,7 +9,7 @@ export {
   type ParamsInput,
   type ParamState,
 } from './optimizer.js';
-export type { TorchLayoutSpec, TorchOptimizerStateDict, TorchParamState } from './torch-layout.js';
+export type { TorchLayoutSpec, TorchOptimizerStateDict, TorchParamState, TorchStateByPosition } from './torch-layout.js';
 export type {
   EncodedNumber,
   OptimizerStateDict,

@@ -16,6 +16,7 @@ import {
   groupToTorch,
   isTorchLayout,
   numberFromTorch,
+  stateByPosition,
   toCamel,
   toSnake,
   type TorchLayoutSpec,
@@ -290,7 +291,7 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     const { spec, torch } = this.#config;
     const hyper = Object.keys(spec);
     const { state: ours, paramGroups } = this.#collect();
-    const state: Record<string, TorchParamState> = {};
+    const state: [number, TorchParamState][] = [];
     let i = 0;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
@@ -304,13 +305,13 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
           for (const k of torch.noneWhenAbsent ?? []) if (!(k in entry)) out[toSnake(k)] = null;
           for (const [k, v] of Object.entries(entry))
             if (v !== undefined) out[toSnake(k)] = typeof v === 'number' && torch.scalarTensors?.includes(k) ? tensor(v) : v;
-          state[i] = out;
+          state.push([i, out]);
         }
         i++;
       }
     }
     const param_groups = paramGroups.map((g) => groupToTorch(g, hyper, torch) as TorchOptimizerStateDict['param_groups'][number]);
-    return { state, param_groups };
+    return { state: stateByPosition(state), param_groups };
   }
 
   /**

@@ -12,10 +12,23 @@ import { fmt } from './hyper.js';
 /** One parameter's state in PyTorch's layout. `null` stands for PyTorch's `None` (SGD's unused momentum buffer). */
 export type TorchParamState = Record<string, Tensor | number | null>;
 
+/**
+ * Parameter positions to their state: a Map with number keys, which `savePt` writes as the Python ints PyTorch's
+ * `load_state_dict` matches against `params` (a plain object's keys would be strings, whose state PyTorch
+ * silently ignores); each entry is also readable as `state[0]`.
+ */
+export type TorchStateByPosition = Map<number, TorchParamState> & Readonly<Record<number, TorchParamState>>;
+
+/** A `TorchStateByPosition` of `entries`. */
+export function stateByPosition(entries: [number, TorchParamState][]): TorchStateByPosition {
+  const map = new Map(entries);
+  for (const [i, s] of entries) Object.defineProperty(map, i, { value: s, enumerable: true });
+  return map as TorchStateByPosition;
+}
+
 /** An optimizer state dict in PyTorch's layout, as `stateDict({format: 'torch'})` returns it. */
 export interface TorchOptimizerStateDict {
-  /** Keyed by parameter position (digit strings; `savePt` writes them as the integers PyTorch expects). */
-  state: Record<string, TorchParamState>;
+  state: TorchStateByPosition | Record<string, TorchParamState>;
   param_groups: ({ params: number[] } & Record<string, unknown>)[];
 }
 

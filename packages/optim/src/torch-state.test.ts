@@ -4,8 +4,10 @@
  * trained the same steps from the same start, exports exactly the state dict PyTorch had (keys, value types,
  * values).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Tensor, dispose, tensor } from '@nn/tensor';
+import { loadPt, savePt } from '@nn/layers';
+import { Tensor, dispose, tensor, tidy } from '@nn/tensor';
 import { expectClose } from '@nn/testing';
 import type { StateDict } from '@nn/schedulers';
 import { TORCH_CASES, decodeTorch, loadTorchCase, makeRun, trainStep, type TorchCase } from './testing/torch-state.js';
@@ -30,7 +32,7 @@ function expectSameState(ours: unknown, theirs: unknown, where: string): void {
     expectClose(t.dataSync(), theirs.dataSync(), { ...TOL, label: where });
   } else if (theirs instanceof Map) {
     expect(ours, `${where} is a Map`).toBeInstanceOf(Map);
-    expect([...(ours as Map<unknown, unknown>)], where).toEqual([...theirs]);
+    expectSameState(Object.fromEntries(ours as Map<unknown, unknown>), Object.fromEntries(theirs), where);
   } else if (Array.isArray(theirs)) {
     expect(Array.isArray(ours), `${where} is an array`).toBe(true);
     expect((ours as unknown[]).length, `${where} length`).toBe(theirs.length);
@@ -72,6 +74,8 @@ describe('@nn exports the state dicts PyTorch had', () => {
       const c = loadTorchCase(name);
       const run = start(c, c.initial.map((p) => p.data));
       for (let t = 0; t < c.losses.length; t++) trainStep(run.x, run.y, run.params, run.opt, run.sched);
+      // NN_TORCH_OUT=dir writes the exported state with savePt, for a check with a real PyTorch (see README).
+      if (process.env.NN_TORCH_OUT) writeFileSync(`${process.env.NN_TORCH_OUT}/${name}.pt`, tidy(() => savePt({ optimizer: run.opt.stateDict({ format: 'torch' }), scheduler: run.sched.stateDict({ format: 'torch' }) })));
       for (const [i, p] of run.params.entries()) expectClose(p.dataSync(), c.atK[i]!, { ...TOL, label: `${name}: param ${i}` });
       const theirs = decodeTorch(c.optimizerState);
       const ours = run.opt.stateDict({ format: 'torch' });
@@ -115,4 +119,26 @@ describe("loadStateDict of PyTorch's layout validates before changing anything",
     expect(() => run.sched.loadStateDict(step)).toThrow("CosineAnnealingLR: loadStateDict: PyTorch's state is missing 'T_max'");
     run.opt.dispose();
   });
+});
+
+// loadPt refuses collections.Counter (MultiStepLR's milestones in PyTorch 1.13) for now.
+const PT_CASES = TORCH_CASES.filter((name) => name !== 'sgd-plain-multisteplr');
+
+describe('torch.save checkpoints (read with loadPt) continue in @nn', () => {
+  for (const name of PT_CASES) {
+    it(name, () => {
+      const c = loadTorchCase(name);
+      const bytes = readFileSync(new URL(`./golden/torch-state/${name}.pt`, import.meta.url));
+      const ckpt = loadPt(new Uint8Array(bytes)) as { model: Record<string, Tensor>; optimizer: never; scheduler: StateDict };
+      const run = start(c, Object.values(ckpt.model).map((t) => Array.from(t.dataSync())));
+      run.opt.loadStateDict(ckpt.optimizer);
+      run.sched.loadStateDict(ckpt.scheduler);
+      for (const [t, step] of c.continued.entries()) {
+        trainStep(run.x, run.y, run.params, run.opt, run.sched);
+        for (const [i, p] of run.params.entries()) expectClose(p.dataSync(), step.params[i]!, { ...TOL, label: `${name}: step ${t + 1} param ${i}` });
+      }
+      run.opt.dispose();
+      dispose([run.x, run.y, ...run.params, ckpt as never]);
+    });
+  }
 });
