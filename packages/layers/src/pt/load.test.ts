@@ -43,7 +43,7 @@ function expectEncoded(actual: unknown, expected: any, at = 'obj'): void {
 }
 
 describe('loadPt: files written by PyTorch 1.13 (scripts/golden_pt.py)', () => {
-  it.each(['dtypes', 'nested', 'nested-protocol4', 'views', 'shared', 'ordered', 'exact'])('%s.pt loads with every value', (name) => {
+  it.each(['dtypes', 'nested', 'nested-protocol4', 'views', 'shared', 'ordered', 'exact', 'legacy'])('%s.pt loads with every value', (name) => {
     tidy(() => expectEncoded(loadPt(fixture(`${name}.pt`)), golden(name)));
   });
 
@@ -124,8 +124,11 @@ describe('loadPt: bad input is a clear error, and nothing is half-loaded', () =>
     expect(() => loadPt(fixture('int64-overflow.pt'))).toThrow("loadPt: storage 'data/0' (int64) holds 1099511627776 at index 1, outside the int32 range");
   });
 
-  it('explains the legacy (pre-1.6) format', () => {
-    expect(() => loadPt(fixture('legacy.pt'))).toThrow("loadPt: this is PyTorch's legacy checkpoint format");
+  it('names the problems of legacy (pre-1.6) files', () => {
+    const legacy = fixture('legacy.pt');
+    expect(() => loadPt(legacy.subarray(0, legacy.length - 5))).toThrow('loadPt: the file is truncated: storage');
+    expect(() => loadPt(legacy.subarray(0, 40))).toThrow('loadPt: the pickle ends in the middle of an opcode (truncated) at byte');
+    expect(() => loadPt(new Uint8Array([0x80, 2, 0x4b, 1, 0x2e]))).toThrow("loadPt: not a PyTorch checkpoint: a pickle without PyTorch's magic number");
   });
 
   it('detects truncation and corruption, naming the entry', () => {

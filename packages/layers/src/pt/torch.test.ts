@@ -79,7 +79,7 @@ describe.skipIf(!hasTorch)('savePt → torch.load (PyTorch installed)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("re-saves every PyTorch fixture so that torch.load gives the original's values, containers and sharing", () => {
-    const names = ['dtypes', 'nested', 'nested-protocol4', 'views', 'ordered', 'mlp', 'cnn', 'exact', 'shared'];
+    const names = ['dtypes', 'nested', 'nested-protocol4', 'views', 'ordered', 'legacy', 'mlp', 'cnn', 'exact', 'shared'];
     const args = names.flatMap((name) => {
       const original = new URL(`./fixtures/${name}.pt`, import.meta.url).pathname;
       const ours = join(dir, `${name}.pt`);
