@@ -1,11 +1,14 @@
 /**
- * `Symbol.dispose` for the declarations we publish (`Tensor[Symbol.dispose]`, `using t = ...`), so a consumer
- * compiling with `lib: ["ES2022"]` (no `esnext.disposable`) and without skipLibCheck type-checks them. The same
- * declaration as TypeScript's lib and @types/node, so the three merge.
+ * What `Tensor[Symbol.dispose]` and `using t = ...` need from TypeScript's `esnext.disposable` lib, so a consumer
+ * compiling with `lib: ["ES2022"]` and without skipLibCheck type-checks our declarations and can write `using`.
+ * The same declarations as that lib and @types/node, so they merge.
  */
 declare global {
   interface SymbolConstructor {
     readonly dispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
   }
 }
 
