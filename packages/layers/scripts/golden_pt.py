@@ -6,13 +6,16 @@ Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 packages/laye
 JSON encoding of a value (what `loadPt` must return): tensors as {"$tensor": {dtype, torchDtype, shape, data}}
 with the @nn dtype they load as (floats as float32, integers as int32) and their values in row-major order;
 dicts with str keys as JSON objects, dicts with other keys as {"$map": [[key, value], ...]}, tuples and lists as
-arrays, floats whose JSON form would read back as an int as {"$float": x}, NaN/inf as {"$float": "nan"}.
+arrays, floats whose JSON form would read back as an int as {"$float": x}, NaN/inf as {"$float": "nan"}, bytes as
+{"$bytes": [...]}, sets as {"$set": [...]} (sorted), ints beyond 2^53 as {"$int": "<decimal>"}.
 """
 import collections
 import io
 import json
+import base64
 import math
 import os
+import pickle
 import zipfile
 
 os.environ["ATEN_CPU_CAPABILITY"] = "default"
@@ -30,7 +33,7 @@ def num(x):
     if isinstance(x, bool):
         return x
     if isinstance(x, int):
-        return x
+        return x if abs(x) < 2 ** 53 else {"$int": str(x)}
     if math.isnan(x):
         return {"$float": "nan"}
     if math.isinf(x):
@@ -52,7 +55,11 @@ def enc(v):
         return {"$map": [[enc(k), enc(x)] for k, x in v.items()]}
     if isinstance(v, (list, tuple)):
         return [enc(x) for x in v]
-    if isinstance(v, float):
+    if isinstance(v, bytes):
+        return {"$bytes": list(v)}
+    if isinstance(v, (set, frozenset)):
+        return {"$set": [enc(x) for x in sorted(v)]}
+    if isinstance(v, (float, int)):
         return num(v)
     return v
 
@@ -168,6 +175,19 @@ def exact():
         f.write("\n")
 
 
+def protocols():
+    """One plain value pickled with every protocol (0-5), for the unpickler's opcodes beyond those torch.save uses."""
+    value = {"ints": [0, 1, -1, 255, 256, 65535, 65536, -2 ** 31, 2 ** 31, 2 ** 40, -2 ** 63, 2 ** 64],
+             "floats": [1.5, -0.0, 1e300, float("inf")], "text": ["", "héllo ✓", "a\nb\\c", "x" * 300],
+             "consts": [True, False, None], "tuples": [(), (1,), (1, 2), (1, 2, 3), (1, 2, 3, 4)],
+             "dict": {1: "one", "two": 2, (3, 4): "tuple key"}, "bytes": b"\x00\xffab", "set": {3, 1, 2},
+             "frozen": frozenset({"a"}), "nested": [[[]], {"k": [{}]}], "shared": [[7]] * 2}
+    out = {"value": enc(value), "pickles": {str(p): base64.b64encode(pickle.dumps(value, protocol=p)).decode() for p in range(6)}}
+    with open(os.path.join(OUT, "protocols.json"), "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+        f.write("\n")
+
+
 def malicious():
     """A checkpoint whose pickle calls os.system('echo pwned') when unpickled with pickle.load."""
     pkl = b"\x80\x02cos\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03."
@@ -195,6 +215,7 @@ def main():
     write("ordered", ordered())
     write("legacy", ordered(), _use_new_zipfile_serialization=False)
     exact()
+    protocols()
     malicious()
 
 

@@ -24,6 +24,13 @@ function expectEncoded(actual: unknown, expected: any, at = 'obj'): void {
     const want = e.data.map((v: any) => (e.dtype === 'bool' ? Number(v) : e.dtype === 'float32' ? Math.fround(num(v)) : v));
     // toEqual tells NaN from numbers and -0 from 0.
     expect(values, at).toEqual(want);
+  } else if (expected !== null && typeof expected === 'object' && '$int' in expected) {
+    expect(actual, at).toBe(BigInt(expected.$int));
+  } else if (expected !== null && typeof expected === 'object' && '$bytes' in expected) {
+    expect(actual, at).toEqual(new Uint8Array(expected.$bytes));
+  } else if (expected !== null && typeof expected === 'object' && '$set' in expected) {
+    expect(actual, at).toBeInstanceOf(Set);
+    expect([...(actual as Set<unknown>)].sort(), at).toEqual(expected.$set);
   } else if (expected !== null && typeof expected === 'object' && '$float' in expected) {
     expect(actual, at).toBe(num(expected));
   } else if (expected !== null && typeof expected === 'object' && '$map' in expected) {
@@ -102,6 +109,16 @@ describe('loadPt: files written by PyTorch 1.13 (scripts/golden_pt.py)', () => {
       const want = g.y.$tensor.data as number[];
       y.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5 + 1e-5 * Math.abs(want[i]!)));
     });
+  });
+});
+
+describe('loadPt: pickle protocols 0 to 5 (the opcodes beyond those torch.save uses)', () => {
+  const { value, pickles } = golden('protocols') as { value: unknown; pickles: Record<string, string> };
+  it.each(Object.keys(pickles))('protocol %s', (protocol) => {
+    const data = new Uint8Array(Buffer.from(pickles[protocol]!, 'base64'));
+    const loaded = loadPt<{ shared: unknown[] }>(writeZip('test', [{ name: 'archive/data.pkl', data }]));
+    expectEncoded(loaded, value);
+    expect(loaded.shared[0]).toBe(loaded.shared[1]); // [[7]] * 2: one list, twice
   });
 });
 

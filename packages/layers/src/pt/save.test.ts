@@ -115,6 +115,14 @@ describe('savePt', () => {
     expect([0n, 1n, 127n, 128n, 255n, -1n, -128n, -129n, 2n ** 40n].map(hex)).toEqual(['', '01', '7f', '8000', 'ff00', 'ff', '80', '7fff', '000000000001']);
   });
 
+  it('saves a bare tensor or number as the whole object', () => {
+    tidy(() => {
+      const t = loadPt<Tensor>(savePt(tensor([[1, 2]])));
+      expect([t.shape, values(t)]).toEqual([[1, 2], [1, 2]]);
+      expect(loadPt(savePt(2.5))).toBe(2.5);
+    });
+  });
+
   it('keeps a Parameter a Parameter and requiresGrad of plain tensors', () => {
     tidy(() => {
       const p = new Parameter(ones([2]));

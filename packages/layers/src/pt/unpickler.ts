@@ -38,8 +38,6 @@ export interface UnpickleContext {
   persistentLoad(pid: unknown): unknown;
 }
 
-const MARK = Symbol('mark');
-
 const OPCODE_NAMES: Record<number, string> = {
   0x69: 'INST', 0x6f: 'OBJ', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
 };
@@ -192,12 +190,9 @@ export function unpickle(bytes: Uint8Array, ctx: UnpickleContext, start = 0): { 
       case 0x8b: // LONG4
         stack.push(decodeLong(take(u32())));
         break;
-      case 0x46: { // FLOAT (text)
-        const v = Number(line());
-        if (Number.isNaN(v)) fail('FLOAT holds no number');
-        stack.push(v);
+      case 0x46: // FLOAT (text: Python's repr)
+        stack.push(parseFloatRepr(line(), fail));
         break;
-      }
       case 0x47: // BINFLOAT (big-endian)
         stack.push(dv.getFloat64(need(8), false));
         break;
@@ -209,6 +204,9 @@ export function unpickle(bytes: Uint8Array, ctx: UnpickleContext, start = 0): { 
         break;
       case 0x8d: // BINUNICODE8
         stack.push(text(take(u64())));
+        break;
+      case 0x56: // UNICODE (protocol 0: raw-unicode-escape)
+        stack.push(line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u: string, U: string) => String.fromCodePoint(parseInt(u ?? U, 16))));
         break;
       case 0x54: // BINSTRING (Python 2 str)
         stack.push(text(take(u32())));
@@ -362,6 +360,13 @@ export function unpickle(bytes: Uint8Array, ctx: UnpickleContext, start = 0): { 
         );
     }
   }
+}
+
+function parseFloatRepr(s: string, fail: (msg: string) => never): number {
+  const special: Record<string, number> = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+  const v = s in special ? special[s]! : /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : NaN;
+  if (Number.isNaN(v) && s !== 'nan') fail(`'${s}' is not a float`);
+  return v;
 }
 
 function parseInteger(s: string, fail: (msg: string) => never): number | bigint {
