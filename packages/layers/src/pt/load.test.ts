@@ -136,6 +136,13 @@ describe('loadPt: bad input is a clear error, and nothing is half-loaded', () =>
     expect(() => loadPt(fixture('malicious.pt'))).toThrow("loadPt: refusing to load global 'os.system' (data.pkl)");
   });
 
+  it('refuses every global outside the allow-list, whatever its name', () => {
+    for (const name of ['torch\ntoString', 'builtins\neval', 'torch._utils\n_rebuild_qtensor', 'collections\ndefaultdict']) {
+      const pkl = new Uint8Array([0x80, 2, 0x63, ...new TextEncoder().encode(`${name}\n`), 0x29, 0x52, 0x2e]); // GLOBAL, (), REDUCE
+      expect(() => loadPt(writeZip('test', [{ name: 'a/data.pkl', data: pkl }]))).toThrow(`loadPt: refusing to load global '${name.replace('\n', '.')}' (data.pkl)`);
+    }
+  });
+
   it('names unsupported dtypes and int64 values outside int32', () => {
     expect(() => loadPt(fixture('complex64.pt'))).toThrow('loadPt: unsupported dtype complex64 (torch.ComplexFloatStorage) in data.pkl');
     expect(() => loadPt(fixture('int64-overflow.pt'))).toThrow("loadPt: storage 'data/0' (int64) holds 1099511627776 at index 1, outside the int32 range");

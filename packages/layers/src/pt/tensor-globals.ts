@@ -9,7 +9,7 @@ import type { DType, TypedArray } from '@nn/tensor';
 import { STORAGE_TYPES, UNSUPPORTED_STORAGE_TYPES, type StorageType } from './storage-types.js';
 import { isTuple, PyDict, PyGlobal, typeName, type UnpickleContext } from './unpickler.js';
 
-/** A storage named by a persistent id; its bytes are read and decoded when a tensor first needs them. */
+/** A storage named by a persistent id; its bytes are read once the whole pickle has been. */
 export class StorageRef {
   constructor(
     readonly key: string,
@@ -57,7 +57,7 @@ export function checkpointContext(op: string, entry: string, storages: Map<strin
       const qualname = `${module}.${name}`;
       const g = globals.get(qualname);
       if (g) return g;
-      if (module === 'torch' && name in UNSUPPORTED_STORAGE_TYPES)
+      if (module === 'torch' && Object.hasOwn(UNSUPPORTED_STORAGE_TYPES, name))
         throw new Error(`${op}: unsupported dtype ${UNSUPPORTED_STORAGE_TYPES[name]} (torch.${name}) in ${entry}: @nn loads float, integer and bool tensors`);
       throw new Error(`${op}: refusing to load global '${qualname}' (${entry}): a checkpoint may only hold tensors, numbers, strings and containers`);
     },
