@@ -86,6 +86,10 @@ export function syncMetadata({ check }) {
     if (readFileSync(path, 'utf8') !== text) stale.push(`packages/${dir}/package.json`);
     const lic = new URL(`packages/${dir}/LICENSE`, root);
     if (!existsSync(lic) || !readFileSync(lic).equals(license)) stale.push(`packages/${dir}/LICENSE`);
+    // npm shows the README on its own site, where a relative link leads nowhere.
+    const readme = new URL(`packages/${dir}/README.md`, root);
+    const relative = existsSync(readme) ? readFileSync(readme, 'utf8').replace(/```[\s\S]*?```|`[^`\n]*`/g, '').match(/\]\((?!https?:|#|mailto:)[^)]+\)/g) : null;
+    if (relative) stale.push(`packages/${dir}/README.md (relative links ${relative.join(' ')}; use ${REPOSITORY}/blob/main/...)`);
     if (!check) {
       writeFileSync(path, text);
       copyFileSync(new URL('LICENSE', root), lic);
