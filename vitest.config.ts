@@ -1,4 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { SummaryLineReporter } from './tools/testing/src/summary-reporter.js';
@@ -18,6 +20,13 @@ const alias = Object.fromEntries(
 const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const env: Record<string, string> = {};
 if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
+// Mesa's Vulkan device-select layer (mesa-vulkan-drivers, which apt installs with libvulkan1 by default) looks for
+// a Wayland display and prints "XDG_RUNTIME_DIR is invalid or not set" for every WebGPU test file when it is unset
+// (as under CI and `su`): give the test workers a private, empty one.
+if (!process.env.XDG_RUNTIME_DIR) {
+  env.XDG_RUNTIME_DIR = join(tmpdir(), `nn-vitest-runtime-${userInfo().uid}`);
+  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+}
 
 export default defineConfig({
   resolve: { alias },
