@@ -155,6 +155,13 @@ def ordered():
     ])
 
 
+def counter():
+    """collections.Counter, as MultiStepLR's state holds its milestones (milestone -> count; 5 given twice)."""
+    opt = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 5, 5], gamma=0.5)
+    return {"scheduler": sched.state_dict(), "words": collections.Counter("abracadabra"), "empty": collections.Counter()}
+
+
 def exact():
     """What savePt(loadPt(bytes)) must reproduce byte for byte: saved to a buffer (so the archive's folder is
     'archive', as savePt names it), holding only values that savePt writes as Python's pickler does (no string
@@ -214,6 +221,7 @@ def main():
     write("shared", shared())
     write("ordered", ordered())
     write("legacy", ordered(), _use_new_zipfile_serialization=False)
+    write("counter", counter())
     exact()
     protocols()
     malicious()

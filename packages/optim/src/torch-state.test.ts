@@ -121,11 +121,8 @@ describe("loadStateDict of PyTorch's layout validates before changing anything",
   });
 });
 
-// loadPt refuses collections.Counter (MultiStepLR's milestones in PyTorch 1.13) for now.
-const PT_CASES = TORCH_CASES.filter((name) => name !== 'sgd-plain-multisteplr');
-
 describe('torch.save checkpoints (read with loadPt) continue in @nn', () => {
-  for (const name of PT_CASES) {
+  for (const name of TORCH_CASES) {
     it(name, () => {
       const c = loadTorchCase(name);
       const bytes = readFileSync(new URL(`./golden/torch-state/${name}.pt`, import.meta.url));

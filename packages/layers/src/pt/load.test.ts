@@ -50,7 +50,7 @@ function expectEncoded(actual: unknown, expected: any, at = 'obj'): void {
 }
 
 describe('loadPt: files written by PyTorch 1.13 (scripts/golden_pt.py)', () => {
-  it.each(['dtypes', 'nested', 'nested-protocol4', 'views', 'shared', 'ordered', 'exact', 'legacy'])('%s.pt loads with every value', (name) => {
+  it.each(['dtypes', 'nested', 'nested-protocol4', 'views', 'shared', 'ordered', 'exact', 'legacy', 'counter'])('%s.pt loads with every value', (name) => {
     tidy(() => expectEncoded(loadPt(fixture(`${name}.pt`)), golden(name)));
   });
 
@@ -81,6 +81,12 @@ describe('loadPt: files written by PyTorch 1.13 (scripts/golden_pt.py)', () => {
       expect(Array.from(s.c[1]!.dataSync())).toEqual(Array.from(s.a.dataSync()).slice(1)); // a view at offset 1
       expect([isParameter(s.param), s.param.requiresGrad, isParameter(s.frozen), s.frozen.requiresGrad]).toEqual([true, true, true, false]);
     });
+  });
+
+  it("reads a collections.Counter (MultiStepLR's milestones) as the dict it holds: milestone → count", () => {
+    const c = loadPt<{ scheduler: { milestones: Map<number, number> }; words: Record<string, number> }>(fixture('counter.pt'));
+    expect(c.scheduler.milestones).toEqual(new Map([[2, 1], [5, 2]])); // MultiStepLR(milestones=[2, 5, 5])
+    expect(c.words).toEqual({ a: 5, b: 2, r: 2, c: 1, d: 1 });
   });
 
   it('reads views (offsets, strides, expanded) as contiguous copies of what they show', () => {

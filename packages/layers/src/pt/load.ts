@@ -2,8 +2,8 @@
  * `loadPt(bytes)`: reads what `torch.save` writes (the zip format of PyTorch ≥ 1.6, and the legacy format before
  * it, legacy.ts) without executing anything.
  * The pickle is read by a restricted unpickler (unpickler.ts) whose only callables are an allow-list of globals:
- * `torch._utils._rebuild_tensor_v2` / `_rebuild_tensor` / `_rebuild_parameter`, `collections.OrderedDict`, the
- * `torch.*Storage` types, `builtins.set` / `frozenset` and `_codecs.encode` (bytes in protocol 2). Any other
+ * `torch._utils._rebuild_tensor_v2` / `_rebuild_tensor` / `_rebuild_parameter`, `collections.OrderedDict` and
+ * `Counter`, the `torch.*Storage` types, `builtins.set` / `frozenset` and `_codecs.encode` (bytes in protocol 2). Any other
  * global is an error naming it. Everything is read and checked (zip structure, CRC-32 of each entry read,
  * storages long enough for their tensors, int64 values within int32) before the first tensor is created, so a
  * bad file leaves nothing half-loaded.

@@ -1,6 +1,6 @@
 /**
  * What the pickle of a checkpoint may build: the allow-list of globals (`torch._utils._rebuild_tensor_v2`,
- * `_rebuild_tensor`, `_rebuild_parameter`, `collections.OrderedDict`, the `torch.*Storage` types,
+ * `_rebuild_tensor`, `_rebuild_parameter`, `collections.OrderedDict` and `Counter`, the `torch.*Storage` types,
  * `builtins.set` / `frozenset`, `_codecs.encode`), each a JS function building a plain value, and the storages
  * named by persistent ids. A tensor is checked against its storage's declared size when the pickle builds it,
  * and its values are read only after the whole pickle has been read (a legacy file stores them after it).
@@ -82,14 +82,15 @@ function allowedGlobals(op: string): Map<string, PyGlobal> {
     data.requiresGrad = requiresGrad;
     return data;
   });
-  const orderedDict = (args: unknown[]) => {
-    const d = new PyDict();
-    const [items] = args;
-    if (items instanceof PyDict) for (const [k, e] of items.items) d.items.set(k, e);
-    else if (items !== undefined) throw new Error(`${op}: OrderedDict(...) of ${typeName(items)} is not supported`);
-    return d;
-  };
-  add('collections.OrderedDict', orderedDict);
+  // OrderedDict pickles as OrderedDict() then SETITEMS; Counter (MultiStepLR's milestones: milestone → count)
+  // as Counter({...}). Both load as the dict they hold.
+  for (const name of ['OrderedDict', 'Counter'])
+    add(`collections.${name}`, ([items]) => {
+      const d = new PyDict();
+      if (items instanceof PyDict) for (const [k, e] of items.items) d.items.set(k, e);
+      else if (items !== undefined) throw new Error(`${op}: ${name}(...) of ${typeName(items)} is not supported`);
+      return d;
+    });
   for (const module of ['builtins', '__builtin__'])
     for (const name of ['set', 'frozenset'])
       add(`${module}.${name}`, ([items]) => {
