@@ -48,11 +48,10 @@ const opt = new Adam([w], { lr: 0.1 });
 w.grad = tensor([0.5, -0.5]);
 opt.step();
 export const out: number = opt.paramGroups[0]!.lr;`,
-  schedulers: `import { CosineAnnealingLR, cosineSchedule } from '@nn/schedulers';
+  schedulers: `import { CosineAnnealingLR, cosineDecaySchedule } from '@nn/schedulers';
 const s = new CosineAnnealingLR({ paramGroups: [{ lr: 0.1 }] }, { tMax: 10 });
 s.step();
-export const out: number[] = s.getLastLr();
-export const schedule = cosineSchedule;`,
+export const out: [number[], (step: number) => number] = [s.getLastLr(), cosineDecaySchedule({ initValue: 0.1, decaySteps: 10 })];`,
   clip: `import { tensor } from '@nn/tensor';
 import { clipGradNorm } from '@nn/clip';
 const w = tensor([1, 2], { requiresGrad: true });
@@ -70,6 +69,12 @@ export const out = exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset: 17 
 const loss: number = crossEntropy(new Linear(2, 3).call(tensor([[1, 2]])), tensor([1], { dtype: 'int32' })).item();
 export const out: [number, typeof fit] = [loss, fit];`,
 };
+
+/**
+ * Libs beyond ES2022 a consumer needs: @nn/all's fit() takes an AbortSignal and loadFile a Blob, types that only
+ * DOM (or @types/node) declares, and a program that uses them has one of the two anyway.
+ */
+const EXTRA_LIBS = { all: ',DOM' };
 
 /** Runs a command; resolves with its output, rejects with an error holding the command and its output. */
 function run(cmd, args, { cwd = root, env = {} } = {}) {
@@ -177,7 +182,7 @@ async function checkPackage({ dir, name }, tarballs, manifests, work) {
   if (!consumer) throw new Error(`${name}: no strict TypeScript consumer in CONSUMERS (tools/release/check-packages.mjs)`);
   writeFileSync(join(project, 'consumer.mts'), consumer);
   writeFileSync(join(project, 'consumer.cts'), consumer);
-  await run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--strict', '--lib', 'ES2022', '--target', 'ES2022', '--module', 'nodenext',
+  await run('node', [join(root, 'node_modules/typescript/bin/tsc'), '--strict', '--lib', `ES2022${EXTRA_LIBS[dir] ?? ''}`, '--target', 'ES2022', '--module', 'nodenext',
     '--noEmit', 'consumer.mts', 'consumer.cts'], { cwd: project });
   lap('tsc');
 
