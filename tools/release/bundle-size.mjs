@@ -42,7 +42,10 @@ export async function measureAll() {
   /** @type {Record<string, Size>} */
   const sizes = {};
   for (const dir of readdirSync(join(root, 'packages')).sort()) {
-    const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    const manifestFile = join(root, 'packages', dir, 'package.json');
+    // A folder left behind by a removed package (its ignored dist/ or node_modules/) is no package.
+    if (!existsSync(manifestFile)) continue;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     if (manifest.private) continue;
     const entry = join(root, 'packages', dir, 'dist', 'index.js');
     if (!existsSync(entry)) throw new Error(`bundle-size: ${entry} does not exist; build first (npx -y pnpm@9.15.9 run build)`);
