@@ -8,7 +8,6 @@ import * as clip from '@nn/clip';
 import * as data from '@nn/data';
 import * as init from '@nn/init';
 import * as layers from '@nn/layers';
-import * as onnx from '@nn/onnx';
 import * as optim from '@nn/optim';
 import * as schedulers from '@nn/schedulers';
 import * as tensor from '@nn/tensor';
@@ -20,7 +19,6 @@ export const modules: Record<string, unknown> = {
   '@nn/data': data,
   '@nn/init': init,
   '@nn/layers': layers,
-  '@nn/onnx': onnx,
   '@nn/optim': optim,
   '@nn/schedulers': schedulers,
   '@nn/tensor': tensor,

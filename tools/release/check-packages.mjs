@@ -37,10 +37,10 @@ export const out: number = noGrad(() => g.sum().item());`,
   init: `import { calculateGain, kaimingUniform } from '@nn/init';
 export const out: [number, readonly number[]] = [calculateGain('relu'), kaimingUniform([4, 3]).shape];`,
   layers: `import { tensor } from '@nn/tensor';
-import { Linear, Sequential, ReLU, mseLoss, saveSafetensors } from '@nn/layers';
+import { Linear, Sequential, ReLU, mseLoss, saveSafetensors, savePt, exportOnnx } from '@nn/layers';
 const model = new Sequential(new Linear(2, 4), new ReLU(), new Linear(4, 1));
 const loss: number = mseLoss(model.call(tensor([[1, 2]])), tensor([[0]])).item();
-export const out: [number, Uint8Array] = [loss, saveSafetensors(model.stateDict())];`,
+export const out: [number, Uint8Array, Uint8Array, Uint8Array] = [loss, saveSafetensors(model.stateDict()), savePt(model.stateDict()), exportOnnx(model, [tensor([[1, 2]])])];`,
   optim: `import { tensor } from '@nn/tensor';
 import { Adam } from '@nn/optim';
 const w = tensor([1, 2], { requiresGrad: true });
@@ -61,10 +61,6 @@ export const out: number = clipGradNorm([w], 1).item();`,
 import { DataLoader, TensorDataset } from '@nn/data';
 const loader = new DataLoader(new TensorDataset(tensor([[1], [2], [3]]), tensor([0, 1, 0])), { batchSize: 2 });
 export const out: number = loader.length;`,
-  onnx: `import { Linear } from '@nn/layers';
-import { tensor } from '@nn/tensor';
-import { exportOnnx } from '@nn/onnx';
-export const out = exportOnnx(new Linear(2, 1), [tensor([[1, 2]])], { opset: 17 });`,
   all: `import { Linear, fit, tensor, crossEntropy } from '@nn/all';
 const loss: number = crossEntropy(new Linear(2, 3).call(tensor([[1, 2]])), tensor([1], { dtype: 'int32' })).item();
 export const out: [number, typeof fit] = [loss, fit];`,

@@ -23,12 +23,11 @@ const KEYWORDS = {
   tensor: ['tensor', 'ndarray', 'webassembly', 'autograd'],
   autograd: ['autograd', 'automatic-differentiation', 'backpropagation', 'gradient'],
   init: ['initialization', 'xavier', 'kaiming', 'orthogonal'],
-  layers: ['layers', 'modules', 'loss', 'safetensors', 'state-dict'],
+  layers: ['layers', 'modules', 'loss', 'safetensors', 'state-dict', 'onnx'],
   optim: ['optimizer', 'adam', 'adamw', 'sgd'],
   schedulers: ['learning-rate', 'scheduler', 'cosine-annealing', 'warmup'],
   clip: ['gradient-clipping', 'clip-grad-norm'],
   data: ['dataset', 'dataloader', 'mnist', 'csv', 'idx'],
-  onnx: ['onnx', 'export', 'inference'],
   all: ['training', 'fit', 'mlp', 'cnn'],
 };
 

@@ -66,3 +66,5 @@ export {
   type TransformerActivation,
 } from './attention/transformer-encoder-layer.js';
 export { TransformerEncoder, type TransformerEncoderOptions, type TransformerEncoderForwardOptions } from './attention/transformer-encoder.js';
+
+export { exportOnnx, type ExportOnnxOptions } from './onnx/export.js';

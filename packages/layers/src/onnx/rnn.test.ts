@@ -1,4 +1,4 @@
-import { GRU, LSTM } from '@nn/layers';
+import { GRU, LSTM } from '../index.js';
 import { manualSeed, randn } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectSameAsOnnx, graphOf } from './onnx-runtime.test-util.js';

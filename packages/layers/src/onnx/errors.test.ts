@@ -1,4 +1,4 @@
-import { Linear, Module, ReLU, Sequential } from '@nn/layers';
+import { Linear, Module, ReLU, Sequential } from '../index.js';
 import { engine, randn, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.js';

@@ -1,4 +1,4 @@
-import { Embedding, Linear, Module, MultiheadAttention, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
+import { Embedding, Linear, Module, MultiheadAttention, TransformerEncoder, TransformerEncoderLayer } from '../index.js';
 import { manualSeed, randint, randn, tensor, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectSameAsOnnx, graphOf } from './onnx-runtime.test-util.js';

@@ -6,7 +6,7 @@
  * graph reads (a constant made inside forward, a mask) becomes an initializer holding its traced value.
  * Kernels whose inputs are all such constants are folded: their output is a constant too.
  */
-import type { AnyModule } from '@nn/layers';
+import type { AnyModule } from '../module.js';
 import { engine, Tensor, tidy } from '@nn/tensor';
 import { OnnxGraph, type ValueSpec } from './graph.js';
 import { KERNEL_EMITTERS, type EmitContext } from './kernel-ops.js';

@@ -6,10 +6,15 @@
  * what a reader of the graph expects; the kernel mapping stays the fallback for every other case (unbatched
  * inputs, BatchNorm using batch statistics, older opsets, the functional forms).
  */
-import {
-  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose1d,
-  ConvTranspose2d, LayerNorm, Linear, MaxPool1d, MaxPool2d, Softmax, type AnyModule,
-} from '@nn/layers';
+import { Softmax } from '../activations.js';
+import { BatchNorm1d, BatchNorm2d } from '../batch-norm.js';
+import { AdaptiveAvgPool1d, AdaptiveAvgPool2d } from '../conv/adaptive-avg-pool.js';
+import { AvgPool1d, AvgPool2d } from '../conv/avg-pool.js';
+import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from '../conv/conv-modules.js';
+import { MaxPool1d, MaxPool2d } from '../conv/max-pool.js';
+import { LayerNorm } from '../layer-norm.js';
+import { Linear } from '../linear.js';
+import type { AnyModule } from '../module.js';
 import type { Tensor } from '@nn/tensor';
 import { float, type Attr } from './graph.js';
 import type { EmitContext } from './kernel-ops.js';

@@ -1,5 +1,5 @@
 /** Test helpers: run exported bytes with onnxruntime-node, compare with @nn's forward, read the graph back. */
-import type { AnyModule } from '@nn/layers';
+import type { AnyModule } from '../index.js';
 import { Tensor, tidy } from '@nn/tensor';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';

@@ -1,7 +1,7 @@
 import {
   AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, Flatten, GroupNorm, Linear,
   MaxPool1d, MaxPool2d, Module, ReLU, Sequential, conv2d, convTranspose2d, maxPool2d,
-} from '@nn/layers';
+} from '../index.js';
 import { manualSeed, randn, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectSameAsOnnx, graphOf } from './onnx-runtime.test-util.js';

@@ -1,4 +1,4 @@
-import { Dropout, GELU, Module, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, LeakyReLU } from '@nn/layers';
+import { Dropout, GELU, Module, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, LeakyReLU } from '../index.js';
 import { manualSeed, randn, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectSameAsOnnx, graphOf, runOnnx } from './onnx-runtime.test-util.js';

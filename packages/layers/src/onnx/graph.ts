@@ -138,7 +138,7 @@ export class OnnxGraph {
     const model = onnx.ModelProto.create({
       // IR 8 carries opsets up to 18, IR 9 up to 20, IR 10 21 (the versions ONNX pairs them with).
       irVersion: opset <= 18 ? 8 : opset <= 20 ? 9 : 10,
-      producerName: '@nn/onnx',
+      producerName: '@nn/layers',
       opsetImport: [{ domain: '', version: opset }],
       graph: {
         name: graphName,

@@ -1,4 +1,4 @@
-import { Module } from '@nn/layers';
+import { Module } from '../index.js';
 import {
   abs, argmax, cast, clamp, concat, cos, exp, gather, gt, indexSelect, log, logSoftmax, logsumexp, manualSeed, max, maximum, mean, min,
   ne, pow, randn, rsqrt, sin, sort, sqrt, stack, std, sum, tensor, topk, where, type Tensor,
