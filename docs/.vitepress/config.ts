@@ -20,6 +20,7 @@ const GUIDE: [page: string, title: string][] = [
   ['convergence', 'Convergence plots'],
   ['diagnostics', 'Seeing inside training'],
   ['checkpoints', 'Checkpoints'],
+  ['interop', 'Interop with PyTorch and ONNX'],
   ['cnn-and-sequences', 'CNNs and sequence models'],
   ['memory', 'Memory'],
   ['random', 'Randomness'],
