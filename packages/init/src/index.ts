@@ -16,3 +16,4 @@ export {
   uniform_, normal_, truncNormal_, constant_, zeros_, ones_, xavierUniform_, xavierNormal_, kaimingUniform_, kaimingNormal_,
   orthogonal_, type InPlace, type UniformOptions, type NormalOptions,
 } from './in-place.js';
+export { weightSelection, selectionIndices, type SelectionMethod, type WeightSelectionOptions, type WeightSelectionStudent } from './weight-selection.js';
