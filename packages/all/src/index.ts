@@ -36,6 +36,7 @@ export { accuracy, type Metric, type MetricSpec } from './metrics.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { plotDiagnostics, plotHistory, type PlotOptions } from './plot.js';
 export { plotCurves, type PlotCurvesOptions } from './plot-curves.js';
+export { lossAlongLine, type LossAlongLine, type LossAlongLineOptions, type LineModel } from './loss-along-line.js';
 export type { DiagnosticsSource } from './plot-diagnostics.js';
 export {
   formatDiagnostics, recordDiagnostics, type DiagnosticsRecord, type LayerDiagnostics, type LayerFilter, type ParamDiagnostics,
