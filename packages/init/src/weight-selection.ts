@@ -2,8 +2,8 @@
  * Weight selection (Xu et al., "Initializing Models with Larger Ones", ICLR 2024): a small model starts from a
  * subset of a larger pretrained model's weights instead of random ones.
  */
-import { cast, fmtShape, indexSelect, tensor, Tensor, tidy } from '@nn/tensor';
-import { checkOptions, describe } from './options.js';
+import { cast, checkOptions, fmtShape, indexSelect, tensor, Tensor, tidy } from '@nn/tensor';
+import { describe } from './options.js';
 
 /** How the elements are chosen along each dimension. */
 export type SelectionMethod = 'uniform' | 'first';
@@ -62,7 +62,7 @@ export function weightSelection<M extends WeightSelectionStudent>(
   options?: WeightSelectionOptions,
 ): M {
   const op = 'weightSelection';
-  const method = checkOptions(op, options).method ?? 'uniform';
+  const method = checkOptions(op, options, ['method']).method ?? 'uniform';
   if (method !== 'uniform' && method !== 'first') throw new Error(`${op}: method must be 'uniform' or 'first', got ${describe(method)}`);
   if (!student || typeof student.stateDict !== 'function') throw new Error(`${op}: student must be a Module (with stateDict), got ${describe(student)}`);
   const teacher =
