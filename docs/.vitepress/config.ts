@@ -10,6 +10,7 @@ const exists = (page: string) => existsSync(new URL(`${page}.md`, docs));
 const GUIDE: [page: string, title: string][] = [
   ['tensors', 'Tensors and broadcasting'],
   ['autograd', 'Reverse-mode autodiff'],
+  ['forward-mode', 'Forward mode and second order'],
   ['backprop', 'Backpropagation through an MLP'],
   ['initialization', 'Initialisation'],
   ['weight-selection', 'Weight selection'],
