@@ -1,7 +1,7 @@
 import { dispose, memory, randn, tensor, Generator, type Tensor } from '@nn/tensor';
 import { expectClose } from '@nn/testing';
 import { describe, expect, it } from 'vitest';
-import { jvp, vjp } from './index.js';
+import { jvp, noGrad, vjp } from './index.js';
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 const dot = (a: Tensor, b: Tensor): number => a.mul(b).sum().item();
@@ -43,6 +43,11 @@ describe('jvp', () => {
     const [, d] = jvp((x) => x, [tensor([1, 2])], [t]);
     expect(d).not.toBe(t);
     expect(values(d)).toEqual([5, 6]);
+  });
+
+  it('works inside noGrad (it records what it needs itself)', () => {
+    const [, d] = noGrad(() => jvp((x) => x.exp(), [tensor([0, 1])], [tensor([2, 1])]));
+    expectClose(values(d), [2, Math.E], { rtol: 1e-6, atol: 0 });
   });
 
   it('frees everything but its results, and leaves the primals and .grad alone', () => {
