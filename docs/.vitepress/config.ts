@@ -26,6 +26,7 @@ const GUIDE: [page: string, title: string][] = [
   ['interop', 'Interop with PyTorch and ONNX'],
   ['cnn-and-sequences', 'CNNs and sequence models'],
   ['memory', 'Memory'],
+  ['checkpointing', 'Activation checkpointing'],
   ['random', 'Randomness'],
   ['webgpu', 'WebGPU'],
   ['browser', 'In the browser'],

@@ -88,7 +88,7 @@ describe('checkpoint', () => {
       expect(r.loss[0]).toBeCloseTo(golden.loss, 6);
       r.grads.forEach((g, i) => {
         const want = golden.grads[names[i]!]!;
-        g.forEach((v, j) => expect(v, `${names[i]}[${j}]`).toBeCloseTo(want[j]!, 5));
+        g!.forEach((v, j) => expect(v, `${names[i]}[${j}]`).toBeCloseTo(want[j]!, 5));
       });
     }
   });

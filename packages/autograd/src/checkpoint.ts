@@ -151,7 +151,8 @@ function segment(op: string, fn: (...a: unknown[]) => Tensor, inputs: unknown[],
       if (rng) defaultGenerator.setState(rng);
       let y2: Tensor;
       try {
-        y2 = enableGrad(() => checkOutput(op, fn(...args)));
+        // In its own tidy: what fn computes but no rule saves is freed now, not when this rule's scope ends.
+        y2 = enableGrad(() => tidy(() => checkOutput(op, fn(...args))));
       } finally {
         if (rng) defaultGenerator.setState(outer);
       }

@@ -56,7 +56,6 @@ export function reversePass(roots: readonly Tensor[], seeds: readonly Tensor[], 
 
   const runRules = (): void => {
     roots.forEach((r, i) => accumulate(r, seeds[i]!));
-    const executed: Tensor[] = [];
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k]!;
       let dy = grads.get(t);
@@ -75,7 +74,6 @@ export function reversePass(roots: readonly Tensor[], seeds: readonly Tensor[], 
       // A leaf keeps its gradient in `grads` (collected below); one that is not a target (functional mode) gets none.
       if (!node) continue;
       grads.delete(t);
-      executed.push(t);
       const inputs = inputsOf(node);
       const needs = inputs.map((x) => x.requiresGrad && needed.has(x));
       const gs = runRule(op, node, inputs, dy, needs);
@@ -84,8 +82,9 @@ export function reversePass(roots: readonly Tensor[], seeds: readonly Tensor[], 
       });
       for (const g of gs) if (g && g !== dy && !holders.has(g) && !createGraph) g.dispose();
       unhold(dy);
+      // Each node runs once per pass: its saved tensors can go now, as PyTorch frees them, not at the end.
+      if (!opts.retainGraph) release(t);
     }
-    if (!opts.retainGraph) for (const t of executed) release(t);
   };
   if (createGraph) enableGrad(runRules);
   else noGrad(runRules);
