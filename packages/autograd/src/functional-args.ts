@@ -8,15 +8,18 @@ import { enableGrad } from './mode.js';
 /** A function of tensors returning one tensor or a list of them, as vjp and jvp accept. */
 export type Outputs = Tensor | readonly Tensor[];
 
+/** How element i of a list reads in errors: `primals[1]`, or just `x` for the one-tensor functions (hvp, hessian). */
+const at = (what: string, i: number, indexed: boolean): string => (indexed ? `${what}[${i}]` : what);
+
 /** Checks that `xs` is a non-empty array of live float32 tensors; `what` names it in errors (`primals`). */
-export function checkFloatTensors(op: string, what: string, xs: unknown): asserts xs is readonly Tensor[] {
+export function checkFloatTensors(op: string, what: string, xs: unknown, indexed = true): asserts xs is readonly Tensor[] {
   if (!Array.isArray(xs)) throw new Error(`${op}: ${what} must be an array of tensors, got ${describe(xs)}`);
   if (xs.length === 0) throw new Error(`${op}: ${what} must hold at least one tensor, got an empty array`);
   xs.forEach((x: unknown, i) => {
-    if (!(x instanceof Tensor)) throw new Error(`${op}: ${what}[${i}] must be a Tensor, got ${describe(x)}`);
-    if (x.isDisposed) throw new Error(`${op}: ${what}[${i}] (shape ${fmtShape(x.shape)}) has been disposed`);
-    if (x.dtype !== 'float32')
-      throw new Error(`${op}: ${what}[${i}] must be float32 to be differentiated, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+    const name = at(what, i, indexed);
+    if (!(x instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
+    if (x.isDisposed) throw new Error(`${op}: ${name} (shape ${fmtShape(x.shape)}) has been disposed`);
+    if (x.dtype !== 'float32') throw new Error(`${op}: ${name} must be float32 to be differentiated, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
   });
 }
 
@@ -24,14 +27,21 @@ export function checkFloatTensors(op: string, what: string, xs: unknown): assert
  * Checks that `xs` (tangents, cotangents) pairs one to one with `like` (primals, outputs): same count, and each
  * a float32 tensor of the same shape on the same device.
  */
-export function checkPaired(op: string, what: string, xs: unknown, likeWhat: string, like: readonly Tensor[]): asserts xs is readonly Tensor[] {
-  checkFloatTensors(op, what, xs);
+export function checkPaired(
+  op: string,
+  what: string,
+  xs: unknown,
+  likeWhat: string,
+  like: readonly Tensor[],
+  indexed = true,
+): asserts xs is readonly Tensor[] {
+  checkFloatTensors(op, what, xs, indexed);
   if (xs.length !== like.length) throw new Error(`${op}: got ${like.length} ${likeWhat} but ${xs.length} ${what}`);
   xs.forEach((x, i) => {
     const p = like[i]!;
-    if (!shapesEqual(x.shape, p.shape))
-      throw new Error(`${op}: ${what}[${i}] has shape ${fmtShape(x.shape)} but ${likeWhat}[${i}] has shape ${fmtShape(p.shape)}`);
-    if (x.device !== p.device) throw new Error(`${op}: ${what}[${i}] is on ${x.device} but ${likeWhat}[${i}] is on ${p.device}`);
+    const [name, likeName] = [at(what, i, indexed), at(likeWhat, i, indexed)];
+    if (!shapesEqual(x.shape, p.shape)) throw new Error(`${op}: ${name} has shape ${fmtShape(x.shape)} but ${likeName} has shape ${fmtShape(p.shape)}`);
+    if (x.device !== p.device) throw new Error(`${op}: ${name} is on ${x.device} but ${likeName} is on ${p.device}`);
   });
 }
 

@@ -59,7 +59,8 @@ describe('hvp / hessian', () => {
     expect(() => hessian((x) => [x.sum()] as unknown as Tensor, tensor([1, 2]))).toThrow(
       'hessian: f must return a one-element (scalar) tensor, got an array of 1 tensors',
     );
-    expect(() => hvp(f, tensor([1, 2]), tensor([[1, 1]]))).toThrow('hvp: v[0] has shape [1,2] but x[0] has shape [2]');
-    expect(() => hessian(f, tensor([1, 2], { dtype: 'int32' }))).toThrow('hessian: x[0] must be float32 to be differentiated, got int32 of shape [2]');
+    expect(() => hvp(f, tensor([1, 2]), tensor([[1, 1]]))).toThrow('hvp: v has shape [1,2] but x has shape [2]');
+    expect(() => hvp(f, tensor([1, 2]), 2 as unknown as Tensor)).toThrow('hvp: v must be a Tensor, got number 2');
+    expect(() => hessian(f, tensor([1, 2], { dtype: 'int32' }))).toThrow('hessian: x must be float32 to be differentiated, got int32 of shape [2]');
   });
 });

@@ -19,8 +19,8 @@ import { reversePass } from './tape.js';
  */
 export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): [Tensor, Tensor] {
   if (typeof f !== 'function') throw new Error(`hvp: f must be a function, got ${describe(f)}`);
-  checkFloatTensors('hvp', 'x', [x]);
-  checkPaired('hvp', 'v', [v], 'x', [x]);
+  checkFloatTensors('hvp', 'x', [x], false);
+  checkPaired('hvp', 'v', [v], 'x', [x], false);
   return tidy(() => {
     const [fx, input, gx] = gradientGraph('hvp', f, x);
     const hv = gx ? reversePass([gx], [v], { op: 'hvp', createGraph: false, retainGraph: false, targets: [input] }).get(input) : undefined;
@@ -37,7 +37,7 @@ export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): [Tensor, Te
  */
 export function hessian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   if (typeof f !== 'function') throw new Error(`hessian: f must be a function, got ${describe(f)}`);
-  checkFloatTensors('hessian', 'x', [x]);
+  checkFloatTensors('hessian', 'x', [x], false);
   const shape = [...x.shape, ...x.shape];
   return tidy(() => {
     const [, input, gx] = gradientGraph('hessian', f, x);
