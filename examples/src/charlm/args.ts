@@ -1,5 +1,6 @@
 /** Command-line flags of the character-level language model: defaults, parsing and `--help`. */
 import { DEFAULT_WORDS } from './data.js';
+import { UsageError } from '../cli.js';
 
 export interface TrainOptions {
   words: string;
@@ -29,7 +30,7 @@ flags:
 Bad flags exit with status 2.`;
 
 /** A command-line mistake: reported with a hint to --help and exit status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 const int = (min: number) => (v: string, flag: string): number => {
   const n = Number(v);

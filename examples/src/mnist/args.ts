@@ -1,4 +1,5 @@
 /** Command-line flags of the MNIST trainer: defaults, parsing and `--help`. */
+import { UsageError } from '../cli.js';
 
 export interface TrainOptions {
   /** The network: an MLP, or a CNN of conv–BN–ReLU–pool blocks. */
@@ -97,7 +98,7 @@ flags:
 Bad flags exit with status 2.`;
 
 /** A command-line mistake: reported with a hint to --help and exit status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 type Parser = (value: string, flag: string) => unknown;
 

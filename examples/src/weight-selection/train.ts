@@ -7,11 +7,13 @@
  *
  * `main(argv)` runs the program; importing this module has no side effects.
  */
-import { pathToFileURL } from 'node:url';
 import {
   Adam, crossEntropy, DataLoader, dispose, evaluate, fit, Generator, init, Linear, manualSeed, ReLU, Sequential, TensorDataset, type ProgressOutput,
 } from '@nn/all';
 import { loadData, PIXELS, toTensors } from '../mnist/data.js';
+import { runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
+
+export { UsageError };
 import { heInit } from '../mnist/model.js';
 
 export interface Options {
@@ -47,7 +49,6 @@ const HELP = `weight-selection: a narrow MLP initialised from a trained wide one
   --teacher-hidden N    teacher width (default ${DEFAULTS.teacherHidden}); --student-hidden N (default ${DEFAULTS.studentHidden})
   --seed N              (default ${DEFAULTS.seed})`;
 
-export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   const o: Options = { ...DEFAULTS };
@@ -131,29 +132,8 @@ export async function run(o: Options, io: Io): Promise<Result> {
   return result;
 }
 
-export async function main(argv: readonly string[], io: Io & { err: { write(text: string): unknown } }): Promise<number> {
-  let opts: Options | 'help';
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err.write(`weight-selection: ${e.message} (try --help)\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    io.out.write(`${HELP}\n`);
-    return 0;
-  }
-  await run(opts, io);
-  return 0;
+export function main(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand('weight-selection', argv, io, HELP, parseArgs, (opts) => run(opts, io));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2), { out: process.stdout, err: process.stderr }).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`weight-selection: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, 'weight-selection', main);
