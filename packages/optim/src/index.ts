@@ -32,3 +32,10 @@ export { Adamax, type AdamaxHyper, type AdamaxOptions, type AdamaxState } from '
 export { NAdam, type NAdamHyper, type NAdamOptions, type NAdamState } from './nadam.js';
 export { RAdam, type RAdamHyper, type RAdamOptions, type RAdamState } from './radam.js';
 export { Lion, type LionHyper, type LionOptions, type LionState } from './lion.js';
+export {
+  GradScaler,
+  type GradScalerOptions,
+  type GradScalerStateDict,
+  type ScalableOptimizer,
+  type ScaleOutputs,
+} from './grad-scaler.js';
