@@ -31,11 +31,14 @@ export function drawChart(svg: SVGSVGElement, series: readonly Series[], { xMax,
     `<text x="${PAD.left}" y="${H - 10}">0</text><text x="${W - PAD.right}" y="${H - 10}" text-anchor="end">${xMax}</text>`,
     `<text x="${(W + PAD.left) / 2}" y="${H - 10}" text-anchor="middle">${xLabel}</text>`,
   ];
-  series.forEach((s, i) => {
+  // Legend entries side by side, each as wide as its label (about 6.5 px a character at the page's chart font).
+  let legendX = PAD.left + 4;
+  series.forEach((s) => {
     const xy = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`);
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${xy.join(' ')}"/>`);
     if (s.dots) for (const p of xy) parts.push(`<circle r="3" fill="${s.color}" cx="${p.split(',')[0]}" cy="${p.split(',')[1]}"/>`);
-    parts.push(`<text x="${PAD.left + 4 + i * 150}" y="${PAD.top - 8}" fill="${s.color}">● ${s.label}</text>`);
+    parts.push(`<text x="${legendX}" y="${PAD.top - 8}" fill="${s.color}">● ${s.label}</text>`);
+    legendX += 24 + 6.5 * s.label.length;
   });
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.innerHTML = parts.join('');
