@@ -19,6 +19,7 @@ const GUIDE: [page: string, title: string][] = [
   ['optimizers', 'Optimizers'],
   ['schedules', 'Learning-rate schedules'],
   ['clipping', 'Gradient clipping'],
+  ['mixed-precision', 'Loss scaling (mixed precision)'],
   ['convergence', 'Convergence plots'],
   ['loss-landscape', 'Loss along a line'],
   ['diagnostics', 'Seeing inside training'],
