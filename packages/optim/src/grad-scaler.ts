@@ -175,7 +175,7 @@ export class GradScaler {
   update(newScale?: number): void {
     if (!this.#enabled) return;
     const op = 'GradScaler.update';
-    this.#checkNewScale(op, newScale);
+    this.#beginUpdate(op, newScale);
     const found = newScale === undefined ? this.#flags(op).map((r) => this.#readSync(op, r, 'await scaler.updateAsync()')) : [];
     this.#finishUpdate(newScale, found);
   }
@@ -184,7 +184,7 @@ export class GradScaler {
   async updateAsync(newScale?: number): Promise<void> {
     if (!this.#enabled) return;
     const op = 'GradScaler.updateAsync';
-    this.#checkNewScale(op, newScale);
+    this.#beginUpdate(op, newScale);
     const found = newScale === undefined ? await Promise.all(this.#flags(op).map((r) => this.#readAsync(r))) : [];
     this.#finishUpdate(newScale, found);
   }
@@ -334,7 +334,8 @@ export class GradScaler {
     return (record.foundInf = value !== 0);
   }
 
-  #checkNewScale(op: string, newScale: number | undefined): void {
+  /** What `update` and `updateAsync` check before reading anything. */
+  #beginUpdate(op: string, newScale: number | undefined): void {
     this.#checkStarted(op);
     if (newScale !== undefined) check(op, 'initScale', newScale, 'newScale');
   }
