@@ -49,3 +49,32 @@ export function runIfMain(moduleUrl: string, program: string, main: (argv: reado
     fail(e);
   }
 }
+
+/**
+ * Walks `--flag value` pairs: returns 'help' at `--help`/`-h`; otherwise hands each pair to `take`, which returns
+ * false for a flag it does not know (a usage error).
+ */
+export function eachFlag(argv: readonly string[], take: (flag: string, value: string) => boolean): 'help' | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') return 'help';
+    const value = argv[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    if (!take(flag, value)) throw new UsageError(`unknown flag '${flag}'`);
+  }
+  return undefined;
+}
+
+/** `value` as an integer ≥ `min`, or a usage error naming the flag. */
+export function intFlag(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+/** `value` as a finite number > 0, or a usage error naming the flag. */
+export function positiveFlag(flag: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} needs a positive number, got '${value}'`);
+  return x;
+}

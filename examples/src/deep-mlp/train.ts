@@ -15,7 +15,7 @@ import {
   type History, type ProgressOutput,
 } from '@nn/all';
 import { loadData, PIXELS, toTensors } from '../mnist/data.js';
-import { runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
+import { eachFlag, intFlag, positiveFlag, runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
 
 export { UsageError };
 import { deepMlp, INIT_DESCRIPTIONS, INITS, type InitName } from './model.js';
@@ -55,28 +55,19 @@ export const HELP = `usage: node examples/dist/deep-mlp/train.js [flags]
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   const o: Options = { ...DEFAULTS, inits: [...DEFAULTS.inits] };
   const ints = { '--depth': 'depth', '--width': 'width', '--epochs': 'epochs', '--limit': 'limit', '--batch-size': 'batchSize', '--seed': 'seed', '--every': 'every' } as const;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === '--help' || flag === '-h') return 'help';
-    const value = argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag in ints) {
-      const n = Number(value);
-      const min = flag === '--every' || flag === '--seed' ? 0 : flag === '--depth' ? 2 : 1;
-      if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got '${value}'`);
-      o[ints[flag as keyof typeof ints]] = n;
-    } else if (flag === '--lr') {
-      const x = Number(value);
-      if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--lr needs a positive number, got '${value}'`);
-      o.lr = x;
-    } else if (flag === '--inits') {
+  const help = eachFlag(argv, (flag, value) => {
+    if (flag in ints) o[ints[flag as keyof typeof ints]] = intFlag(flag, value, flag === '--every' || flag === '--seed' ? 0 : flag === '--depth' ? 2 : 1);
+    else if (flag === '--lr') o.lr = positiveFlag(flag, value);
+    else if (flag === '--inits') {
       const names = value.split(',');
       const bad = names.filter((n) => !(INITS as readonly string[]).includes(n));
       if (bad.length || names.length === 0) throw new UsageError(`--inits takes names from ${INITS.join(', ')}, got '${value}'`);
       o.inits = names as InitName[];
     } else if (flag === '--plot') o.plot = value;
-    else throw new UsageError(`unknown flag '${flag}'`);
-  }
+    else return false;
+    return true;
+  });
+  if (help) return help;
   return o;
 }
 

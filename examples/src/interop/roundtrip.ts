@@ -22,7 +22,7 @@ import {
 } from '@nn/all';
 import { exportOnnx } from '@nn/layers';
 import { loadData, PIXELS, toTensors, type Data } from '../mnist/data.js';
-import { runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
+import { eachFlag, intFlag, positiveFlag, runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
 
 export { UsageError };
 
@@ -64,28 +64,19 @@ export const HELP = `usage: node examples/dist/interop/roundtrip.js [flags]
 export function parseArgs(argv: readonly string[]): Options | 'help' {
   const o: Options = { ...DEFAULTS, epochs: [...DEFAULTS.epochs] };
   const ints = { '--limit': 'limit', '--batch-size': 'batchSize', '--hidden': 'hidden', '--seed': 'seed', '--every': 'every' } as const;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === '--help' || flag === '-h') return 'help';
-    const value = argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag in ints) {
-      const n = Number(value);
-      const min = flag === '--seed' ? 0 : 1;
-      if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got '${value}'`);
-      o[ints[flag as keyof typeof ints]] = n;
-    } else if (flag === '--lr') {
-      const x = Number(value);
-      if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--lr needs a positive number, got '${value}'`);
-      o.lr = x;
-    } else if (flag === '--epochs') {
+  const help = eachFlag(argv, (flag, value) => {
+    if (flag in ints) o[ints[flag as keyof typeof ints]] = intFlag(flag, value, flag === '--seed' ? 0 : 1);
+    else if (flag === '--lr') o.lr = positiveFlag(flag, value);
+    else if (flag === '--epochs') {
       const e = value.split(',').map(Number);
       if (e.length !== 3 || !e.every((n) => Number.isSafeInteger(n) && n >= 1)) throw new UsageError(`--epochs needs three integers >= 1 such as 3,1,1, got '${value}'`);
       o.epochs = e as [number, number, number];
     } else if (flag === '--python') o.python = value === 'none' ? null : value;
     else if (flag === '--out') o.out = value;
-    else throw new UsageError(`unknown flag '${flag}'`);
-  }
+    else return false;
+    return true;
+  });
+  if (help) return help;
   if (o.batchSize > o.limit) throw new UsageError(`--batch-size ${o.batchSize} exceeds --limit ${o.limit}`);
   return o;
 }

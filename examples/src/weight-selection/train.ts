@@ -11,7 +11,7 @@ import {
   Adam, crossEntropy, DataLoader, dispose, evaluate, fit, Generator, init, Linear, manualSeed, ReLU, Sequential, TensorDataset, type ProgressOutput,
 } from '@nn/all';
 import { loadData, PIXELS, toTensors } from '../mnist/data.js';
-import { runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
+import { eachFlag, intFlag, runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
 
 export { UsageError };
 import { heInit } from '../mnist/model.js';
@@ -56,19 +56,13 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     '--limit': 'limit', '--teacher-epochs': 'teacherEpochs', '--epochs': 'epochs', '--teacher-hidden': 'teacherHidden',
     '--student-hidden': 'studentHidden', '--batch-size': 'batchSize', '--seed': 'seed',
   } as const;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === '--help' || flag === '-h') return 'help';
-    const value = argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag in ints) {
-      const n = Number(value);
-      const min = flag === '--seed' ? 0 : 1;
-      if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got '${value}'`);
-      o[ints[flag as keyof typeof ints]] = n;
-    } else if (flag === '--data') o.data = value;
-    else throw new UsageError(`unknown flag '${flag}'`);
-  }
+  const help = eachFlag(argv, (flag, value) => {
+    if (flag in ints) o[ints[flag as keyof typeof ints]] = intFlag(flag, value, flag === '--seed' ? 0 : 1);
+    else if (flag === '--data') o.data = value;
+    else return false;
+    return true;
+  });
+  if (help) return help;
   if (o.studentHidden > o.teacherHidden) throw new UsageError(`--student-hidden ${o.studentHidden} is wider than --teacher-hidden ${o.teacherHidden}`);
   return o;
 }
