@@ -1,7 +1,7 @@
 /**
  * The docs' figures, drawn by @nn itself: every `docs/figures/<name>.figure.ts` default-exports an async function
  * returning `{ 'file.svg': svgText }`. `renderFigures` runs them all and writes the files into
- * `docs/public/figures/`, where pages embed them as `![alt](/figures/file.svg)`. Run by `pnpm docs` and
+ * `docs/public/figures/`, where pages embed them as `![alt](/figures/file.svg)`. Run by `pnpm run docs` and
  * `pnpm docs:build` (through run.mjs, which loads TypeScript with @nn/* resolved to the packages' sources);
  * figures.test.ts runs the same modules in `pnpm test` so a figure cannot rot.
  */
