@@ -257,14 +257,18 @@ export function wasmUnary(op: WasmUnaryOp, x: Float32Array, out: Float32Array, n
   const w = elementwise();
   if (!w) return false;
   const code = UNARY_OPS[op];
-  const { ex, A, O } = w;
+  mapBlocks(w, x, out, n, (a, o, len) => w.ex.unary(code, a, o, len));
+  return true;
+}
+
+/** Calls `f(a, o, len)` on `x` and `out` block by block, with the operands staged in module memory where needed. */
+function mapBlocks(w: Elementwise, x: Float32Array, out: Float32Array, n: number, f: (a: number, o: number, len: number) => void): void {
   for (let s = 0; s < n; s += BLOCK) {
     const len = Math.min(BLOCK, n - s);
     const o = target(w, w.o, out, s);
-    ex.unary(code, load(w, w.a, A, x, 0, s, len), o, len);
-    unload(o, w.o, O, out, s, len);
+    f(load(w, w.a, w.A, x, 0, s, len), o, len);
+    unload(o, w.o, w.O, out, s, len);
   }
-  return true;
 }
 
 /**
@@ -275,13 +279,7 @@ export function wasmSpecial(op: WasmSpecialOp, x: Float32Array, out: Float32Arra
   const w = elementwise();
   if (!w) return false;
   const code = SPECIAL_OPS[op];
-  const { ex, A, O } = w;
-  for (let s = 0; s < n; s += BLOCK) {
-    const len = Math.min(BLOCK, n - s);
-    const o = target(w, w.o, out, s);
-    ex.special(code, load(w, w.a, A, x, 0, s, len), o, len);
-    unload(o, w.o, O, out, s, len);
-  }
+  mapBlocks(w, x, out, n, (a, o, len) => w.ex.special(code, a, o, len));
   return true;
 }
 
