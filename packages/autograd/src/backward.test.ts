@@ -140,7 +140,7 @@ describe('backward', () => {
     expect(() => backward(1 as unknown as Tensor)).toThrow('backward: loss must be a Tensor, got number 1');
     expect(() => backward(y, tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'int32' }))).toThrow('backward: gradOutput must be float32, got int32');
     expect(() => (tensor([1], { dtype: 'int32' }).requiresGrad = true)).toThrow(
-      'requiresGrad: only float32 tensors can require gradients, got int32',
+      'requiresGrad: only floating (float32, float16) tensors can require gradients, got int32',
     );
   });
 

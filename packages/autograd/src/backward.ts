@@ -41,7 +41,7 @@ export function backward(loss: Tensor, gradOutput?: Tensor | BackwardOptions | n
     if (seed.isDisposed) throw new Error(`backward: gradOutput (shape ${fmtShape(seed.shape)}) has been disposed`);
     if (!shapesEqual(seed.shape, loss.shape))
       throw new Error(`backward: gradOutput shape ${fmtShape(seed.shape)} does not match loss shape ${fmtShape(loss.shape)}`);
-    if (seed.dtype !== 'float32') throw new Error(`backward: gradOutput must be float32, got ${seed.dtype}`);
+    if (seed.dtype !== loss.dtype) throw new Error(`backward: gradOutput must be ${loss.dtype}, got ${seed.dtype}`);
     if (seed.device !== loss.device) throw new Error(`backward: gradOutput is on ${seed.device}, loss on ${loss.device}`);
   }
 
@@ -56,7 +56,7 @@ export function backward(loss: Tensor, gradOutput?: Tensor | BackwardOptions | n
       if (taken.has(g) || g === seed) own = createGraph ? clone(g) : g.detach();
       taken.add(g);
       const prev = leaf.grad;
-      if (prev && !prev.isDisposed && prev.dtype === 'float32') {
+      if (prev && !prev.isDisposed && prev.dtype === own.dtype) {
         if (createGraph) leaf.grad = keep(add(prev, own));
         else prev.assign(noGrad(() => add(prev, own)));
       } else leaf.grad = keep(own);

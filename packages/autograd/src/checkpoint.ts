@@ -13,7 +13,7 @@
  * parameters used inside `fn` even when no input requires grad, and both `backward` and `grad` work.
  */
 import {
-  defaultGenerator, describeValue as describe, engine, fmtShape, hasKernel, isPlainObject, registerKernel, tidy, Tensor,
+  defaultGenerator, describeValue as describe, engine, fmtShape, hasKernel, isFloating, isPlainObject, registerKernel, tidy, Tensor,
   type GeneratorState, type KernelFunc,
 } from '@nn/tensor';
 import { enableGrad, isGradEnabled, noGrad } from './mode.js';
@@ -131,7 +131,7 @@ function segment(op: string, fn: (...a: unknown[]) => Tensor, inputs: unknown[],
     );
     return y;
   }
-  if (y.dtype !== 'float32') throw new Error(`${op}: fn must return a float32 tensor to be differentiated, got ${y.dtype}`);
+  if (!isFloating(y.dtype)) throw new Error(`${op}: fn must return a float32 tensor to be differentiated, got ${y.dtype}`);
 
   const seg: Segment = {
     backward(dy, needs) {

@@ -7,7 +7,7 @@
  * the tensors it returns; at top level it hands them to `adopt`. Releasing a node (after backward) disposes
  * the adopted tensors no live node saves any more.
  */
-import { engine, fmtShape, type DataId, type InPlaceHook, type Tensor } from '@nn/tensor';
+import { engine, fmtShape, isFloating, type DataId, type InPlaceHook, type Tensor } from '@nn/tensor';
 import { isGradEnabled } from './mode.js';
 import { NON_DIFFERENTIABLE, RULES } from './rules/index.js';
 
@@ -46,7 +46,7 @@ export function isReleased(n: Node | ReleasedNode): n is ReleasedNode {
 }
 
 function record(kernel: string, inputs: readonly Tensor[], attrs: Record<string, unknown>, output: Tensor): void {
-  if (output.dtype !== 'float32' || !isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return;
+  if (!isFloating(output.dtype) || !isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return;
   const rule = RULES[kernel];
   if (rule === NON_DIFFERENTIABLE) return;
   const saved: Tensor[] = [];

@@ -52,9 +52,9 @@ export function runHooks(op: string, t: Tensor, g: Tensor, createGraph: boolean)
     if (r === undefined || r === null || r === arg || r === cur) continue;
     if (!(r instanceof Tensor)) throw new Error(`${op}: a tensor hook must return a Tensor or nothing, got ${describe(r)}`);
     if (r.isDisposed) throw new Error(`${op}: a tensor hook returned a disposed tensor (shape ${fmtShape(r.shape)})`);
-    if (!shapesEqual(r.shape, t.shape) || r.dtype !== 'float32' || r.device !== t.device)
+    if (!shapesEqual(r.shape, t.shape) || r.dtype !== t.dtype || r.device !== t.device)
       throw new Error(
-        `${op}: a tensor hook must return a float32 gradient of the tensor's shape ${fmtShape(t.shape)} on ${t.device}, ` +
+        `${op}: a tensor hook must return a ${t.dtype} gradient of the tensor's shape ${fmtShape(t.shape)} on ${t.device}, ` +
           `got ${r.dtype} ${fmtShape(r.shape)} on ${r.device}`,
       );
     cur = createGraph ? r : r.detach();

@@ -3,7 +3,7 @@
  * rule in reverse order, summing gradients where a tensor fans out. Shared by `backward` (accumulates into
  * leaves' `.grad`) and the functional `grad`/`valueAndGrad` (returns gradients for chosen tensors).
  */
-import { add, fmtShape, shapesEqual, tidy, type Tensor } from '@nn/tensor';
+import { add, cast, fmtShape, isFloating, shapesEqual, tidy, type Tensor } from '@nn/tensor';
 import { inputsOf, isReleased, modificationOf, nodeOf, release, type Node } from './graph.js';
 import { hasHooks, runHooks } from './hooks.js';
 import { enableGrad, noGrad } from './mode.js';
@@ -151,13 +151,18 @@ function runRule(op: string, node: Node, inputs: readonly Tensor[], dy: Tensor, 
           'compute the update after backward, or use a copy',
       );
   }
-  const gs = tidy(() => rule.backward(dy, { inputs, output: node.output, attrs: node.attrs, needs }));
+  // A gradient takes its input's floating dtype (float16 inputs of a float32 computation), as PyTorch's engine casts.
+  const gs = tidy(() =>
+    rule.backward(dy, { inputs, output: node.output, attrs: node.attrs, needs }).map((g, i) =>
+      g && inputs[i] && g.dtype !== inputs[i].dtype && isFloating(g.dtype) && isFloating(inputs[i].dtype) ? cast(g, inputs[i].dtype) : g,
+    ),
+  );
   inputs.forEach((x, i) => {
     const g = gs[i];
     if (!needs[i] || !g) return;
-    if (!shapesEqual(g.shape, x.shape) || g.dtype !== 'float32')
+    if (!shapesEqual(g.shape, x.shape) || g.dtype !== x.dtype)
       throw new Error(
-        `${op}: the gradient rule of '${node.kernel}' gave ${g.dtype} ${fmtShape(g.shape)} for input ${i}, which is float32 ${fmtShape(x.shape)}`,
+        `${op}: the gradient rule of '${node.kernel}' gave ${g.dtype} ${fmtShape(g.shape)} for input ${i}, which is ${x.dtype} ${fmtShape(x.shape)}`,
       );
   });
   return gs;

@@ -47,9 +47,26 @@ export function checkNumber(op: string, name: string, v: unknown, lo?: number, h
 }
 
 /** A live Tensor, optionally of one of `dtypes`. */
+/** The floating dtypes layers take (float16 under `autocast`, or in a model cast to it). */
+export const FLOATS: readonly string[] = ['float32', 'float16'];
+
+/**
+ * Throws `op: weight is float32 but x is float16 ...` unless the given tensors (nulls skipped) share x's dtype:
+ * a float16 input to float32 weights wants `autocast` (or the model cast), not a silent promotion.
+ */
+export function checkSameDtype(op: string, x: Tensor, others: Record<string, Tensor | null>): void {
+  for (const [name, t] of Object.entries(others))
+    if (t !== null && t.dtype !== x.dtype)
+      throw new Error(`${op}: ${name} is ${t.dtype} but x is ${x.dtype}; run the model inside autocast() or cast them to one dtype`);
+}
+
 export function checkTensor(op: string, name: string, x: unknown, dtypes?: readonly string[]): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
   if (x.isDisposed) throw new Error(`${op}: ${name} (shape ${fmtShape(x.shape)}) has been disposed`);
-  if (dtypes && !dtypes.includes(x.dtype)) throw new Error(`${op}: ${name} must have dtype ${dtypes.join(' or ')}, got ${x.dtype}`);
+  if (dtypes && !dtypes.includes(x.dtype)) {
+    // Floating inputs: float32 named first (the dtype of every model that is not in autocast), float16 after.
+    const want = dtypes === FLOATS ? `float32, got ${x.dtype} (float16 is accepted too)` : `${dtypes.join(' or ')}, got ${x.dtype}`;
+    throw new Error(`${op}: ${name} must have dtype ${want}`);
+  }
   return x;
 }

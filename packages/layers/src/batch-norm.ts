@@ -1,7 +1,7 @@
 /** Batch normalisation over the channel dim (torch.nn.BatchNorm1d over [N, C] or [N, C, L], BatchNorm2d over [N, C, H, W]). */
 import { noGrad } from '@nn/autograd';
 import { add, cast, fmtShape, mul, ones, reciprocal, sub, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
-import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe } from './args.js';
+import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe, FLOATS } from './args.js';
 import { Module } from './module.js';
 import { channelStats, normalizeWith, type ChannelStats } from './normalize.js';
 
@@ -76,7 +76,7 @@ abstract class BatchNormBase extends Module {
 
   forward(x: Tensor): Tensor {
     const op = this.op;
-    checkTensor(op, 'input', x, ['float32']);
+    checkTensor(op, 'input', x, FLOATS);
     const c = this.numFeatures;
     const expected = this.expectedShape(x);
     if (expected !== null) throw new Error(`${op}: expected input of shape ${expected}, got ${fmtShape(x.shape)}`);

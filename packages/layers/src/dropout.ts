@@ -1,6 +1,6 @@
 /** Inverted dropout (torch.nn.Dropout) and its functional form. */
 import { cast, div, Generator, lt, mul, rand, tidy, type Tensor } from '@nn/tensor';
-import { checkBool, checkOptions, checkTensor, describe } from './args.js';
+import { checkBool, checkOptions, checkTensor, describe, FLOATS } from './args.js';
 import { Module } from './module.js';
 
 export interface DropoutFunctionalOptions {
@@ -31,7 +31,7 @@ export function dropout(x: Tensor, p = 0.5, opts?: DropoutFunctionalOptions): Te
 }
 
 function dropoutImpl(op: string, x: Tensor, p: number, opts: DropoutFunctionalOptions | undefined): Tensor {
-  checkTensor(op, 'input', x, ['float32']);
+  checkTensor(op, 'input', x, FLOATS);
   checkP(op, p);
   const { training = true, generator } = checkOptions(op, opts, ['training', 'generator']);
   checkBool(op, 'training', training);

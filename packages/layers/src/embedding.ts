@@ -1,7 +1,7 @@
 /** A lookup table of learned vectors (torch.nn.Embedding) and its functional form. */
 import { normal } from '@nn/init';
 import { arange, eq, fmtShape, indexSelect, reshape, tidy, where, type Device, type Generator, type Tensor } from '@nn/tensor';
-import { checkInt, checkOptions, checkTensor, describe } from './args.js';
+import { checkInt, checkOptions, checkTensor, describe, FLOATS } from './args.js';
 import { Module } from './module.js';
 
 export interface EmbeddingFunctionalOptions {
@@ -41,7 +41,7 @@ export function embedding(input: Tensor, weight: Tensor, opts?: EmbeddingFunctio
 
 function embeddingImpl(op: string, input: Tensor, weight: Tensor, opts: EmbeddingFunctionalOptions | undefined): Tensor {
   checkTensor(op, 'input', input, ['int32']);
-  checkTensor(op, 'weight', weight, ['float32']);
+  checkTensor(op, 'weight', weight, FLOATS);
   if (weight.rank !== 2) throw new Error(`${op}: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(weight.shape)}`);
   const [n, dim] = weight.shape as [number, number];
   const pad = checkPaddingIdx(op, checkOptions(op, opts, ['paddingIdx']).paddingIdx, n);

@@ -1,6 +1,6 @@
 /** Group normalisation (torch.nn.GroupNorm, Wu & He 2018) and its functional form. */
-import { add, fmtShape, mul, ones, reshape, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
-import { checkBool, checkInt, checkNumber, checkOptions, checkTensor } from './args.js';
+import { add, autocastOp, fmtShape, mul, ones, reshape, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
+import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, FLOATS } from './args.js';
 import { Module } from './module.js';
 import { channelStats, normalizeWith } from './normalize.js';
 
@@ -26,14 +26,17 @@ export function groupNorm(x: Tensor, numGroups: number, opts?: GroupNormFunction
   return groupNormImpl(op, x, checkInt(op, 'numGroups', numGroups, 1), weight, bias, eps);
 }
 
+/** On autocast's float32 list, as PyTorch's group_norm. */
 function groupNormImpl(op: string, x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
-  checkTensor(op, 'input', x, ['float32']);
+  const cast = autocastOp('float32', [x, weight, bias], (xf, w, b) => groupNormImpl(op, xf!, groups, w, b, eps));
+  if (cast) return cast;
+  checkTensor(op, 'input', x, FLOATS);
   if (x.rank < 2) throw new Error(`${op}: expected input of shape [N, C, *], got ${fmtShape(x.shape)}`);
   const c = x.shape[1]!;
   if (c % groups !== 0) throw new Error(`${op}: the input's ${c} channels (shape ${fmtShape(x.shape)}) must be divisible by numGroups (${groups})`);
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t === null) continue;
-    checkTensor(op, name, t, ['float32']);
+    checkTensor(op, name, t, FLOATS);
     if (t.rank !== 1 || t.shape[0] !== c) throw new Error(`${op}: ${name} must have shape [${c}] (channels), got ${fmtShape(t.shape)}`);
   }
   // Each (sample, group) is a row of its C/G channels' values: x viewed as [1, N·G, D], normalised per row.
@@ -82,7 +85,7 @@ export class GroupNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkTensor('GroupNorm', 'input', x, ['float32']);
+    checkTensor('GroupNorm', 'input', x, FLOATS);
     if (x.rank < 2 || x.shape[1] !== this.numChannels)
       throw new Error(`GroupNorm: expected input of shape [N, ${this.numChannels}, *], got ${fmtShape(x.shape)}`);
     return groupNormImpl('GroupNorm', x, this.numGroups, this.weight, this.bias, this.eps);

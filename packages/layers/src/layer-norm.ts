@@ -1,6 +1,6 @@
 /** Layer normalisation over the trailing dims (torch.nn.LayerNorm) and its functional form. */
-import { add, fmtShape, mul, ones, shapesEqual, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
-import { checkBool, checkNumber, checkOptions, checkTensor, describe } from './args.js';
+import { add, autocastOp, fmtShape, mul, ones, shapesEqual, tidy, zeros, type Device, type Tensor } from '@nn/tensor';
+import { checkBool, checkNumber, checkOptions, checkTensor, describe, FLOATS } from './args.js';
 import { Module } from './module.js';
 import { channelStats, normalizeWith } from './normalize.js';
 
@@ -26,19 +26,22 @@ function checkNormalizedShape(op: string, shape: unknown): number[] {
  */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], opts?: LayerNormFunctionalOptions): Tensor {
   const op = 'layerNorm';
-  checkTensor(op, 'x', x, ['float32']);
+  checkTensor(op, 'x', x, FLOATS);
   const shape = checkNormalizedShape(op, normalizedShape);
   const { weight = null, bias = null, eps = 1e-5 } = checkOptions(op, opts, ['weight', 'bias', 'eps']);
   checkNumber(op, 'eps', eps, 0);
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t === null) continue;
-    checkTensor(op, name, t, ['float32']);
+    checkTensor(op, name, t, FLOATS);
     if (!shapesEqual(t.shape, shape)) throw new Error(`${op}: ${name} must have shape ${fmtShape(shape)} (normalizedShape), got ${fmtShape(t.shape)}`);
   }
   return normalizeTrailing(op, x, shape, weight, bias, eps);
 }
 
+/** On autocast's float32 list, as PyTorch's layer_norm. */
 function normalizeTrailing(op: string, x: Tensor, shape: number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const cast = autocastOp('float32', [x, weight, bias], (xf, w, b) => normalizeTrailing(op, xf!, shape, w, b, eps));
+  if (cast) return cast;
   const k = shape.length;
   if (x.rank < k || !shapesEqual(x.shape.slice(x.rank - k), shape))
     throw new Error(`${op}: expected input with trailing dims ${fmtShape(shape)} (normalizedShape), got shape ${fmtShape(x.shape)}`);
@@ -91,7 +94,7 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkTensor('LayerNorm', 'input', x, ['float32']);
+    checkTensor('LayerNorm', 'input', x, FLOATS);
     return normalizeTrailing('LayerNorm', x, this.normalizedShape.slice(), this.weight, this.bias, this.eps);
   }
 

@@ -1,7 +1,7 @@
 /** The affine layer y = x·Wᵀ + b (torch.nn.Linear) and its functional form. */
 import { kaimingUniform, uniform } from '@nn/init';
-import { add, engine, fmtShape, reshape, tidy, type Device, type Generator, type Tensor } from '@nn/tensor';
-import { checkBool, checkInt, checkOptions, checkTensor } from './args.js';
+import { add, autocast, autocastOp, engine, fmtShape, reshape, tidy, type Device, type Generator, type Tensor } from '@nn/tensor';
+import { checkBool, checkInt, checkOptions, checkSameDtype, checkTensor, FLOATS } from './args.js';
 import { Module } from './module.js';
 
 /**
@@ -10,16 +10,22 @@ import { Module } from './module.js';
  * kernel (no copy of W).
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const cast = autocastOp('float16', [x, weight, bias], linear);
+  if (cast) return cast;
   const op = 'linear';
-  checkTensor(op, 'x', x, ['float32']);
-  checkTensor(op, 'weight', weight, ['float32']);
+  checkTensor(op, 'x', x, FLOATS);
+  checkTensor(op, 'weight', weight, FLOATS);
   if (weight.rank !== 2) throw new Error(`${op}: weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}`);
   const [out, inp] = weight.shape as [number, number];
   if (bias !== null) {
-    checkTensor(op, 'bias', bias, ['float32']);
+    checkTensor(op, 'bias', bias, FLOATS);
     if (bias.rank !== 1 || bias.shape[0] !== out)
       throw new Error(`${op}: bias must have shape [${out}] for weight of shape ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`);
   }
+  checkSameDtype(op, x, { weight, bias });
+  // float16: product and bias in float32, rounded once (cuBLAS's float32 accumulation and epilogue).
+  if (x.dtype === 'float16')
+    return tidy(() => autocast(() => linear(x.float(), weight.float(), bias?.float() ?? null), { enabled: false }).half());
   if (x.rank === 0 || x.shape[x.rank - 1] !== inp)
     throw new Error(`${op}: expected input with last dim ${inp} (weight shape ${fmtShape(weight.shape)}), got shape ${fmtShape(x.shape)}`);
   return tidy(() => {
@@ -63,7 +69,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkTensor('Linear', 'input', x, ['float32']);
+    checkTensor('Linear', 'input', x, FLOATS);
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures)
       throw new Error(`Linear: expected input with last dim ${this.inFeatures} (inFeatures), got shape ${fmtShape(x.shape)}`);
     return linear(x, this.weight, this.bias);

@@ -33,6 +33,11 @@ export interface Backend {
    * WebAssembly memory, which grows to a loop's high-water mark and stays).
    */
   reservedBytes?(): number;
+  /**
+   * Kernels that take float16 inputs as they are (Cast, Reshape, ...). Every other kernel computes in float32:
+   * the engine widens its float16 inputs and rounds its outputs back (float16-dispatch.ts).
+   */
+  readonly float16Kernels?: ReadonlySet<string>;
   /** Releases device resources (optional). */
   dispose?(): void;
 }

@@ -1,14 +1,25 @@
-/** Element types. `bool` is stored as one byte per element (0 or 1) on the CPU. */
-export type DType = 'float32' | 'int32' | 'bool';
-export type TypedArray = Float32Array | Int32Array | Uint8Array;
-export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+import { encodeHalf } from './float16.js';
+
+/**
+ * Element types. `bool` is stored as one byte per element (0 or 1) on the CPU; `float16` as IEEE half bit
+ * patterns (a Uint16Array), which `data()` and `dataSync()` decode to a Float32Array.
+ */
+export type DType = 'float32' | 'float16' | 'int32' | 'bool';
+/** A tensor's storage: Uint16Array holds float16 bit patterns. */
+export type TypedArray = Float32Array | Int32Array | Uint8Array | Uint16Array;
+export const DTYPES: readonly DType[] = ['float32', 'float16', 'int32', 'bool'];
 
 export function isDType(x: unknown): x is DType {
-  return x === 'float32' || x === 'int32' || x === 'bool';
+  return x === 'float32' || x === 'float16' || x === 'int32' || x === 'bool';
+}
+
+/** float32 or float16: the dtypes that carry gradients. */
+export function isFloating(dtype: DType): dtype is 'float32' | 'float16' {
+  return dtype === 'float32' || dtype === 'float16';
 }
 
 export function assertDType(op: string, arg: string, x: unknown): DType {
-  if (!isDType(x)) throw new Error(`${op}: ${arg} must be one of float32, int32, bool, got ${String(x)}`);
+  if (!isDType(x)) throw new Error(`${op}: ${arg} must be one of float32, float16, int32, bool, got ${String(x)}`);
   return x;
 }
 
@@ -17,6 +28,8 @@ export function makeArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);
+    case 'float16':
+      return new Uint16Array(size);
     case 'int32':
       return new Int32Array(size);
     case 'bool':
@@ -27,9 +40,10 @@ export function makeArray(dtype: DType, size: number): TypedArray {
 /**
  * Copies `values` into a new array of `dtype`, rounding toward zero into int32 (a value that is not finite or
  * leaves int32 is an error naming `op`, as PyTorch refuses it: never a silent wrap-around) and mapping non-zero
- * to 1 for bool.
+ * to 1 for bool and rounding to the nearest half (ties to even) for float16.
  */
 export function convertArray(values: ArrayLike<number | boolean>, dtype: DType, op = 'tensor'): TypedArray {
+  if (dtype === 'float16') return encodeHalf(values instanceof Float32Array ? values : Array.from(values, Number));
   const out = makeArray(dtype, values.length);
   if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
   else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = toInt32(op, Number(values[i]), i);
@@ -46,12 +60,12 @@ export function toInt32(op: string, v: number, at?: number): number {
 }
 
 export function bytesPerElement(dtype: DType): number {
-  return dtype === 'bool' ? 1 : 4;
+  return dtype === 'bool' ? 1 : dtype === 'float16' ? 2 : 4;
 }
 
-const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float16: 2, float32: 3 };
 
-/** The type two operands promote to, as PyTorch does for bool < int < float. */
+/** The type two operands promote to, as PyTorch does for bool < int < float16 < float32. */
 export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
@@ -59,7 +73,7 @@ export function promoteTypes(a: DType, b: DType): DType {
 /** The dtype a JavaScript number takes when it meets a tensor of `dtype` (PyTorch's scalar promotion). */
 export function scalarDType(value: number | boolean, other: DType): DType {
   if (typeof value === 'boolean') return other;
-  if (other === 'float32') return 'float32';
+  if (isFloating(other)) return other;
   if (Number.isInteger(value)) return other === 'bool' ? 'int32' : other;
   return 'float32';
 }

@@ -1,4 +1,5 @@
-import type { Backend, DataId, Device, KernelFunc, MultiKernelFunc, TensorInfo } from './backend.js';
+import type { Backend, DataId, Device, KernelArgs, KernelFunc, MultiKernelFunc, TensorInfo } from './backend.js';
+import { runWidened } from './float16-dispatch.js';
 import { getKernel } from './kernel-registry.js';
 import { Tensor, bindEngine } from './tensor.js';
 import { journal } from './state-journal.js';
@@ -234,7 +235,7 @@ class Engine {
     const b = this.#backendOf(name, inputs, backend);
     let info: TensorInfo;
     try {
-      info = (this.#kernel(name, b) as KernelFunc)({ inputs, attrs, backend: b });
+      info = this.#invoke(name, b, { inputs, attrs, backend: b }) as TensorInfo;
     } catch (e) {
       throw outOfMemory(name, inputs, e);
     }
@@ -250,7 +251,7 @@ class Engine {
    */
   runKernelMulti(name: string, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}, backend?: Backend): Tensor[] {
     const b = this.#backendOf(name, inputs, backend);
-    const infos = (this.#kernel(name, b) as MultiKernelFunc)({ inputs, attrs, backend: b });
+    const infos = this.#invoke(name, b, { inputs, attrs, backend: b }) as TensorInfo[];
     if (!Array.isArray(infos)) throw new Error(`${name}: the kernel has a single output; run it with engine.runKernel`);
     const outs = infos.map((info) => this.makeTensor(info, b, name));
     for (const out of outs) for (const l of this.listeners) l(name, inputs, attrs, out);
@@ -271,6 +272,13 @@ class Engine {
         throw new Error(`${name}: inputs are on different devices (${b.name} and ${t.device}); move one with .to('${b.name}')`);
     }
     return b ?? this.backend;
+  }
+
+  /** Runs kernel `name` on `b`, widening float16 inputs for kernels that compute in float32 (float16-dispatch.ts). */
+  #invoke(name: string, b: Backend, args: KernelArgs): TensorInfo | TensorInfo[] {
+    const kernel = this.#kernel(name, b);
+    if (!b.float16Kernels?.has(name) && args.inputs.some((x) => x.dtype === 'float16')) return runWidened(kernel, args);
+    return kernel(args);
   }
 
   #kernel(name: string, b: Backend): KernelFunc | MultiKernelFunc {

@@ -82,7 +82,7 @@ describe('in-place ops', () => {
     expect(x.requiresGrad_()).toBe(x);
     expect(x.requiresGrad).toBe(true);
     expect(x.requiresGrad_(false).requiresGrad).toBe(false);
-    expect(() => tensor([1], { dtype: 'int32' }).requiresGrad_()).toThrow('requiresGrad: only float32 tensors can require gradients, got int32');
+    expect(() => tensor([1], { dtype: 'int32' }).requiresGrad_()).toThrow('requiresGrad: only floating (float32, float16) tensors can require gradients, got int32');
     expect(() => x.requiresGrad_(1 as unknown as boolean)).toThrow('requiresGrad_: requiresGrad must be a boolean, got number 1');
   });
 });

@@ -1,3 +1,4 @@
+import type { DType } from './dtype.js';
 /**
  * The primitive kernel set: the contract between ops (which validate and normalise arguments), backends (which
  * implement each name) and autograd (which has one gradient rule per differentiable name). Composite ops
@@ -50,7 +51,7 @@ export interface GatherAttrs { dim: number }
 export interface IndexSelectAttrs { dim: number }
 /** (x, index:int32, src) → x with src added at index along dim (torch.scatter_add, out of place). */
 export interface ScatterAddAttrs { dim: number }
-export interface CastAttrs { dtype: 'float32' | 'int32' | 'bool' }
+export interface CastAttrs { dtype: DType }
 /**
  * (x) → int32 of x's shape: along `dim`, the positions of x's entries in sorted order (torch.argsort with
  * stable=True): ascending, or descending; equal entries keep their order (the lower position first, in both

@@ -94,6 +94,8 @@ declare module './tensor.js' {
     view(...shape: number[] | [readonly number[]]): Tensor;
     /** `cast('float32')`. */
     float(): Tensor;
+    /** `cast('float16')` (PyTorch's `half()`). */
+    half(): Tensor;
     /** `cast('int32')` (floats truncate toward zero). */
     int(): Tensor;
     /** `cast('bool')` (non-zero is true). */
@@ -162,6 +164,9 @@ proto.view = function (this: Tensor, ...args: unknown[]) {
 };
 proto.float = function (this: Tensor) {
   return ops.cast(this, 'float32');
+};
+proto.half = function (this: Tensor) {
+  return ops.cast(this, 'float16');
 };
 proto.int = function (this: Tensor) {
   return ops.cast(this, 'int32');

@@ -1,5 +1,6 @@
 import type { Backend, DataId, Device } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
+import { decodeHalf } from './float16.js';
 import { fmtShape, shapesEqual, sizeOf } from './shape.js';
 import { journal } from './state-journal.js';
 // Type-only: the engine module imports this one, and `engine` is only reached lazily at call time.
@@ -68,13 +69,13 @@ export class Tensor {
     this._disposed = true;
   }
 
-  /** Whether gradients flow to this tensor. Only float32 tensors can require gradients. */
+  /** Whether gradients flow to this tensor. Only floating (float32, float16) tensors can require gradients. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
   set requiresGrad(v: boolean) {
-    if (v && this.dtype !== 'float32')
-      throw new Error(`requiresGrad: only float32 tensors can require gradients, got ${this.dtype}`);
+    if (v && this.dtype !== 'float32' && this.dtype !== 'float16')
+      throw new Error(`requiresGrad: only floating (float32, float16) tensors can require gradients, got ${this.dtype}`);
     journal?.slot(this);
     this._requiresGrad = v;
   }
@@ -99,16 +100,16 @@ export class Tensor {
     throw new Error(`${op}: tensor (shape ${fmtShape(this.shape)}, ${this.dtype}) has been disposed${why ? ` (${why})` : ''}`);
   }
 
-  /** A copy of the elements, on any backend. */
+  /** A copy of the elements, on any backend (float16 as a Float32Array of the halves' values). */
   async data(): Promise<TypedArray> {
     this.assertLive('data');
-    return this.backendImpl.read(this._dataId);
+    return readable(await this.backendImpl.read(this._dataId), this.dtype);
   }
 
   /** A copy of the elements, synchronously; CPU only (WebGPU throws and names `await t.data()`). */
   dataSync(): TypedArray {
     this.assertLive('dataSync');
-    return this.backendImpl.readSync(this._dataId);
+    return readable(this.backendImpl.readSync(this._dataId), this.dtype);
   }
 
   /**
@@ -119,7 +120,7 @@ export class Tensor {
   item(): number {
     this.assertLive('item');
     if (this.size !== 1) throw new Error(`item: tensor has ${this.size} elements (shape ${fmtShape(this.shape)}); item() needs exactly one`);
-    return this.backendImpl.readSync(this._dataId)[0]!;
+    return readable(this.backendImpl.readSync(this._dataId), this.dtype)[0]!;
   }
 
   /** The number of elements (PyTorch's `numel()`; the same as `size`). */
@@ -141,7 +142,7 @@ export class Tensor {
     this.assertLive('to');
     if (device === this.device) return this;
     const target = eng().backendFor('to', device);
-    return eng().makeTensor({ dataId: target.write(this.dataSync(), this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target, 'to');
+    return eng().makeTensor({ dataId: target.write(this.backendImpl.readSync(this._dataId), this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target, 'to');
   }
 
   /** Like `to`, but reads asynchronously, so it also moves tensors off WebGPU. */
@@ -149,7 +150,7 @@ export class Tensor {
     this.assertLive('toAsync');
     if (device === this.device) return this;
     const target = eng().backendFor('toAsync', device);
-    const values = await this.data();
+    const values = await this.backendImpl.read(this._dataId);
     return eng().makeTensor({ dataId: target.write(values, this.shape, this.dtype), shape: this.shape, dtype: this.dtype }, target, 'toAsync');
   }
 
@@ -189,6 +190,11 @@ export class Tensor {
     if (this.device !== 'cpu' || this.size > 100) return `${head})`;
     return `${head}, ${JSON.stringify(this.arraySync())})`;
   }
+}
+
+/** Storage as users read it: float16 bit patterns decoded to float32 values. */
+function readable(values: TypedArray, dtype: DType): TypedArray {
+  return dtype === 'float16' ? decodeHalf(values as Uint16Array) : values;
 }
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray<number | boolean> {

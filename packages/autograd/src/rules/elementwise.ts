@@ -3,7 +3,7 @@
  * PyTorch 1.13's derivatives.yaml formula by formula so results agree to float32 rounding.
  */
 import {
-  add, cos, div, eq, erf, exp, ge, gt, le, log, lt, mul, neg, pow, sign, sin, sub, tanh, where, zerosLike, type Tensor,
+  add, cast, cos, div, eq, erf, exp, ge, gt, le, log, lt, mul, neg, pow, sign, sin, sub, tanh, where, zerosLike, type Tensor,
 } from '@nn/tensor';
 import type { GradContext, GradRule } from './types.js';
 import { unbroadcast } from './unbroadcast.js';
@@ -143,7 +143,10 @@ export const OTHER_ELEMENTWISE_RULES = {
       ];
     },
   },
-  /** Recorded only float32 → float32 (other casts give int/bool outputs, which carry no gradient): identity. */
-  Cast: { backward: (dy) => [dy] },
+  /**
+   * Recorded only between floating dtypes (casts to int/bool carry no gradient): the gradient goes back in the
+   * input's dtype (float32 ← float16 under autocast, and the reverse).
+   */
+  Cast: { backward: (dy, { inputs: [x] }) => [dy.dtype === x!.dtype ? dy : cast(dy, x!.dtype)] },
   Clone: { backward: (dy) => [dy] },
 } satisfies Record<string, GradRule>;

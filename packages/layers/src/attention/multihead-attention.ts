@@ -4,7 +4,7 @@ import {
   add, fmtShape, mean, narrow, permute, reshape, squeeze, tidy, transpose, unsqueeze, zeros, zerosLike,
   type Device, type Generator, type Tensor,
 } from '@nn/tensor';
-import { checkBool, checkInt, checkNumber, checkOptions, checkTensor } from '../args.js';
+import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, FLOATS } from '../args.js';
 import { linear, Linear } from '../linear.js';
 import { Module } from '../module.js';
 import { causalMask, checkMhaMasks, maskBias } from './mask.js';
@@ -159,7 +159,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   /** Checks the ranks and sizes of query, key and value; returns N (null when unbatched), L and S. */
   #checkInputs(query: Tensor, key: Tensor, value: Tensor): { batch: number | null; l: number; s: number } {
     const op = 'MultiheadAttention';
-    for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) checkTensor(op, name, t, ['float32']);
+    for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) checkTensor(op, name, t, FLOATS);
     const layout = this.batchFirst ? '[N, L, E]' : '[L, N, E]';
     if (query.rank !== 2 && query.rank !== 3)
       throw new Error(`${op}: query must be 3-D ${layout} or 2-D (unbatched [L, E]), got shape ${fmtShape(query.shape)}`);

@@ -1,6 +1,6 @@
 /** Scaled dot-product attention (PyTorch 2's F.scaled_dot_product_attention), the core of every attention layer. */
 import { add, broadcastShapes, engine, fmtShape, matmul, mul, softmax, tidy, type Generator, type Tensor } from '@nn/tensor';
-import { checkBool, checkNumber, checkOptions, checkTensor } from '../args.js';
+import { checkBool, checkNumber, checkOptions, checkTensor, FLOATS } from '../args.js';
 import { dropout } from '../dropout.js';
 import { causalMask, checkMask, maskBias } from './mask.js';
 
@@ -44,7 +44,7 @@ export interface ScaledDotProductAttentionOptions {
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts?: ScaledDotProductAttentionOptions): Tensor {
   const op = 'scaledDotProductAttention';
   for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
-    checkTensor(op, name, t, ['float32']);
+    checkTensor(op, name, t, FLOATS);
     if (t.rank < 2)
       throw new Error(`${op}: ${name} must have at least 2 dims [..., ${name === 'q' ? 'L' : 'S'}, E], got shape ${fmtShape(t.shape)}`);
   }

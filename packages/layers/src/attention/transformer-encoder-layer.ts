@@ -1,6 +1,6 @@
 /** One Transformer encoder block (torch.nn.TransformerEncoderLayer). */
 import { add, fmtShape, gelu, relu, tidy, type Device, type Generator, type Tensor } from '@nn/tensor';
-import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe } from '../args.js';
+import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, describe, FLOATS } from '../args.js';
 import { Dropout } from '../dropout.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Linear } from '../linear.js';
@@ -46,7 +46,7 @@ export interface TransformerEncoderLayerForwardOptions {
 export function checkEncoderInputs(
   op: string, layer: TransformerEncoderLayer, src: unknown, mask: [string, unknown], keyPaddingMask: [string, unknown],
 ): [Tensor | null, Tensor | null] {
-  const x = checkTensor(op, 'src', src, ['float32']);
+  const x = checkTensor(op, 'src', src, FLOATS);
   const { dModel, batchFirst } = layer;
   if ((x.rank !== 2 && x.rank !== 3) || x.shape.at(-1) !== dModel)
     throw new Error(

@@ -9,8 +9,8 @@
  * [O, N, oh·ow] product is put in [N, O, oh, ow] order.
  * Transposed convolution is its adjoint in x: cols = Wᵀ · x per group, y = Col2Im(cols).
  */
-import { add, engine, fmtShape, reshape, tidy, transpose, type Tensor } from '@nn/tensor';
-import { checkInt, checkOptions, checkTensor } from '../args.js';
+import { add, autocast, autocastOp, engine, fmtShape, reshape, tidy, transpose, type Tensor } from '@nn/tensor';
+import { checkInt, checkOptions, checkSameDtype, checkTensor, FLOATS } from '../args.js';
 import { asImage, convOutLen, showPair, windowAttrs, windowPair, type Pair, type Size1, type Size2 } from './window-args.js';
 
 export interface ConvOptions<S = Size2> {
@@ -90,7 +90,7 @@ export function convTransposeGeometry(op: string, dims: 1 | 2, opts: ConvTranspo
 
 /** Checks a conv weight's dtype and rank ([O, C/G, ...kernel]; transposed [C, O/G, ...kernel]); returns its 2-d kernel size. */
 function kernelOf(op: string, weight: Tensor, dims: 1 | 2, transposed: boolean): Pair {
-  checkTensor(op, 'weight', weight, ['float32']);
+  checkTensor(op, 'weight', weight, FLOATS);
   const k = dims === 1 ? 'k' : 'kh, kw';
   const layout = transposed ? `[inChannels, outChannels/groups, ${k}]` : `[outChannels, inChannels/groups, ${k}]`;
   if (weight.rank !== dims + 2) throw new Error(`${op}: weight must be ${dims + 2}-d ${layout}, got shape ${fmtShape(weight.shape)}`);
@@ -104,7 +104,7 @@ function checkGroupsAndBias(op: string, weight: Tensor, bias: Tensor | null, tra
     throw new Error(`${op}: weight's ${transposed ? 'input' : 'output'} channels (${lead}, shape ${fmtShape(weight.shape)}) must be divisible by groups (${groups})`);
   const outChannels = transposed ? weight.shape[1]! * groups : lead;
   if (bias !== null) {
-    checkTensor(op, 'bias', bias, ['float32']);
+    checkTensor(op, 'bias', bias, FLOATS);
     if (bias.rank !== 1 || bias.shape[0] !== outChannels)
       throw new Error(`${op}: bias must have shape [${outChannels}] (output channels), got ${fmtShape(bias.shape)}`);
   }
@@ -141,8 +141,12 @@ function groupedMatMul(a: Tensor, b: Tensor, groups: number, transposeA: boolean
 
 /** Convolution of `dims` spatial dims (the shared body of conv1d and conv2d). */
 export function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions<Size1 | Size2> | undefined): Tensor {
+  const cast = autocastOp('float16', [x, weight, bias], (xh, wh, bh) => convNd(op, dims, xh!, wh!, bh, opts));
+  if (cast) return cast;
   const [image, back] = asImage(op, x, dims);
   const kernel = kernelOf(op, weight, dims, false);
+  checkSameDtype(op, x, { weight, bias });
+  if (x.dtype === 'float16') return inFloat32(() => convNd(op, dims, x.float(), weight.float(), bias?.float() ?? null, opts));
   const g = convGeometry(op, dims, kernel, opts);
   const o = checkGroupsAndBias(op, weight, bias, false, g.groups);
   const [n, , h, w] = image.shape as [number, number, number, number];
@@ -166,13 +170,22 @@ export function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias:
   });
 }
 
+/** A float16 convolution: computed in float32 (autocast off) and rounded once, as cuDNN accumulates in float32. */
+function inFloat32(conv: () => Tensor): Tensor {
+  return tidy(() => autocast(conv, { enabled: false }).half());
+}
+
 /** Transposed convolution of `dims` spatial dims (the shared body of convTranspose1d and convTranspose2d). */
 export function convTransposeNd(
   op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvTransposeOptions<Size1 | Size2> | undefined,
 ): Tensor {
+  const cast = autocastOp('float16', [x, weight, bias], (xh, wh, bh) => convTransposeNd(op, dims, xh!, wh!, bh, opts));
+  if (cast) return cast;
   const [image, back] = asImage(op, x, dims);
   const { stride, dilation, padding, outputPadding, groups } = convTransposeGeometry(op, dims, opts);
   const kernel = kernelOf(op, weight, dims, true);
+  checkSameDtype(op, x, { weight, bias });
+  if (x.dtype === 'float16') return inFloat32(() => convTransposeNd(op, dims, x.float(), weight.float(), bias?.float() ?? null, opts));
   const cout = checkGroupsAndBias(op, weight, bias, true, groups);
   const [n, , h, w] = image.shape as [number, number, number, number];
   checkChannels(op, x, image, weight.shape[0]!, weight, groups);

@@ -4,7 +4,7 @@
  * is an image of height 1, so 1-d settings become [1, k], [1, s], ...
  */
 import { engine, fmtShape, type Tensor, type WindowAttrs } from '@nn/tensor';
-import { checkTensor, describe } from '../args.js';
+import { checkTensor, describe, FLOATS } from '../args.js';
 
 /** One value per spatial dim: [h, w] for 2-d; 1-d layers take a number or [n]. */
 export type Size2 = number | readonly [number, number];
@@ -35,7 +35,7 @@ export function showPair(p: readonly number[], dims: 1 | 2): string {
  * (1-d: H = 1) plus a function that gives an output that shape back (dropping N when it was unbatched).
  */
 export function asImage(op: string, x: Tensor, dims: 1 | 2, layout = dims === 1 ? '[N, C, L] or [C, L]' : '[N, C, H, W] or [C, H, W]'): [Tensor, (y: Tensor) => Tensor] {
-  checkTensor(op, 'input', x, ['float32']);
+  checkTensor(op, 'input', x, FLOATS);
   if (x.rank !== dims + 1 && x.rank !== dims + 2) throw new Error(`${op}: expected input of shape ${layout}, got ${fmtShape(x.shape)}`);
   const batched = x.rank === dims + 2;
   const s = x.shape;

@@ -1,5 +1,5 @@
-import { add, broadcastShapes, exp, fmtShape, ge, log, mul, neg, shapesEqual, sub, tidy, where, type Tensor } from '@nn/tensor';
-import { checkOptions, checkTensor } from '../args.js';
+import { autocastOp, add, broadcastShapes, exp, fmtShape, ge, log, mul, neg, shapesEqual, sub, tidy, where, type Tensor } from '@nn/tensor';
+import { checkOptions, checkTensor, FLOATS } from '../args.js';
 import { checkPair, checkReduction, reduce, type Reduction } from './reduction.js';
 
 export interface BinaryCrossEntropyWithLogitsOptions {
@@ -19,6 +19,8 @@ export interface BinaryCrossEntropyWithLogitsOptions {
  * as it should be, not a subgradient.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BinaryCrossEntropyWithLogitsOptions): Tensor {
+  const cast = autocastOp('float32', [input, target], (x, y) => binaryCrossEntropyWithLogits(x, y, opts)); // PyTorch's float32 list
+  if (cast) return cast;
   const op = 'binaryCrossEntropyWithLogits';
   const [x, y] = checkPair(op, input, target);
   const o = checkOptions(op, opts, ['reduction', 'weight', 'posWeight']);
@@ -46,7 +48,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 
 function checkBroadcastable(op: string, name: string, t: Tensor | null, x: Tensor): Tensor | null {
   if (t === null) return null;
-  checkTensor(op, name, t, ['float32']);
+  checkTensor(op, name, t, FLOATS);
   let ok = false;
   try {
     ok = shapesEqual(broadcastShapes(op, t.shape, x.shape), x.shape);

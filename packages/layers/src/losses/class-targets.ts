@@ -5,7 +5,7 @@
 import {
   cast, div, fmtShape, gather, mul, ne, neg, reshape, shapesEqual, squeeze, sum, unsqueeze, where, type Tensor,
 } from '@nn/tensor';
-import { checkInt, checkTensor } from '../args.js';
+import { checkInt, checkTensor, FLOATS } from '../args.js';
 import type { Reduction } from './reduction.js';
 
 export interface ClassLayout {
@@ -50,7 +50,7 @@ export function checkTargetRange(op: string, target: Tensor, numClasses: number,
 /** A float32 weight of shape [C] on the input's device, or null. */
 export function checkClassWeight(op: string, weight: unknown, numClasses: number, input: Tensor): Tensor | null {
   if (weight === undefined || weight === null) return null;
-  const w = checkTensor(op, 'weight', weight, ['float32']);
+  const w = checkTensor(op, 'weight', weight, FLOATS);
   if (!shapesEqual(w.shape, [numClasses]))
     throw new Error(`${op}: weight must have shape [${numClasses}] (one per class of input shape ${fmtShape(input.shape)}), got ${fmtShape(w.shape)}`);
   if (w.device !== input.device) throw new Error(`${op}: weight is on ${w.device} but input is on ${input.device}`);

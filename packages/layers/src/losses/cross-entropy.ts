@@ -1,5 +1,5 @@
-import { add, fmtShape, logSoftmax, mul, neg, reshape, shapesEqual, sum, div, tidy, where, type Tensor } from '@nn/tensor';
-import { checkNumber, checkOptions, checkTensor } from '../args.js';
+import { autocastOp, add, fmtShape, logSoftmax, mul, neg, reshape, shapesEqual, sum, div, tidy, where, type Tensor } from '@nn/tensor';
+import { checkNumber, checkOptions, checkTensor, FLOATS } from '../args.js';
 import {
   checkClassWeight, checkIgnoreIndex, checkIndexTarget, checkTargetRange, classLayout, perClassShape, pickTargets,
   reduceWeighted,
@@ -27,8 +27,10 @@ export interface CrossEntropyOptions {
  * Class indices outside [0, C) are an error on the CPU (a synchronous read; not checked on WebGPU).
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyOptions): Tensor {
+  const cast = autocastOp('float32', [input, target], (x, y) => crossEntropy(x, y, opts)); // PyTorch's float32 list
+  if (cast) return cast;
   const op = 'crossEntropy';
-  const x = checkTensor(op, 'input', input, ['float32']);
+  const x = checkTensor(op, 'input', input, FLOATS);
   const t = checkTensor(op, 'target', target);
   const o = checkOptions(op, opts, ['reduction', 'labelSmoothing', 'weight', 'ignoreIndex']);
   const reduction = checkReduction(op, o.reduction);

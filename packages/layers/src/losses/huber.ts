@@ -1,4 +1,4 @@
-import { abs, mul, square, sub, tidy, where, lt, type Tensor } from '@nn/tensor';
+import { autocastOp, abs, mul, square, sub, tidy, where, lt, type Tensor } from '@nn/tensor';
 import { checkNumber, checkOptions } from '../args.js';
 import { checkPair, checkReduction, reduce, type Reduction } from './reduction.js';
 
@@ -14,6 +14,8 @@ export interface HuberLossOptions {
  * clamp(input − target, −delta, delta).
  */
 export function huberLoss(input: Tensor, target: Tensor, opts?: HuberLossOptions): Tensor {
+  const cast = autocastOp('float32', [input, target], (x, y) => huberLoss(x, y, opts)); // PyTorch's float32 list
+  if (cast) return cast;
   const op = 'huberLoss';
   const [x, y] = checkPair(op, input, target);
   const o = checkOptions(op, opts, ['reduction', 'delta']);

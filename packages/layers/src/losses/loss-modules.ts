@@ -7,7 +7,7 @@
  * disposing the module does not free the caller's tensor.
  */
 import type { Tensor } from '@nn/tensor';
-import { checkNumber, checkOptions, checkTensor } from '../args.js';
+import { checkNumber, checkOptions, checkTensor, FLOATS } from '../args.js';
 import { Module } from '../module.js';
 import { binaryCrossEntropyWithLogits, type BinaryCrossEntropyWithLogitsOptions } from './bce-with-logits.js';
 import { checkIgnoreIndex } from './class-targets.js';
@@ -31,7 +31,7 @@ export abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
 /** A weight option registered as the buffer `key` (a view, or null), checked to be float32 with `rank` dims. */
 function weightBuffer(module: Module<[Tensor, Tensor], Tensor>, op: string, key: string, name: string, w: unknown, rank?: number): Tensor | null {
   if (w === undefined || w === null) return module.registerBuffer(key, null);
-  const t = checkTensor(op, name, w, ['float32']);
+  const t = checkTensor(op, name, w, FLOATS);
   if (rank !== undefined && t.rank !== rank) throw new Error(`${op}: ${name} must be ${rank}-D (one weight per class), got shape [${t.shape.join(',')}]`);
   return module.registerBuffer(key, t.detach());
 }

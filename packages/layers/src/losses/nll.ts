@@ -1,5 +1,5 @@
-import { tidy, type Tensor } from '@nn/tensor';
-import { checkOptions, checkTensor } from '../args.js';
+import { autocastOp, tidy, type Tensor } from '@nn/tensor';
+import { checkOptions, checkTensor, FLOATS } from '../args.js';
 import {
   checkClassWeight, checkIgnoreIndex, checkIndexTarget, checkTargetRange, classLayout, pickTargets, reduceWeighted,
 } from './class-targets.js';
@@ -19,8 +19,10 @@ export interface NllLossOptions {
  * Σℓᵢ / Σw[tᵢ] over non-ignored elements. Targets outside [0, C) are an error on the CPU (see checkTargetRange).
  */
 export function nllLoss(input: Tensor, target: Tensor, opts?: NllLossOptions): Tensor {
+  const cast = autocastOp('float32', [input, target], (x, y) => nllLoss(x, y, opts)); // PyTorch's float32 list
+  if (cast) return cast;
   const op = 'nllLoss';
-  const logp = checkTensor(op, 'input', input, ['float32']);
+  const logp = checkTensor(op, 'input', input, FLOATS);
   const t = checkTensor(op, 'target', target);
   if (t.dtype !== 'int32') throw new Error(`${op}: target must be int32 class indices, got ${t.dtype} (cast it with target.cast('int32'))`);
   const o = checkOptions(op, opts, ['reduction', 'weight', 'ignoreIndex']);

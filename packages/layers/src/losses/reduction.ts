@@ -1,6 +1,6 @@
 /** What every loss shares: the `reduction` option and the input/target checks. */
 import { fmtShape, mean, shapesEqual, sum, type Tensor } from '@nn/tensor';
-import { checkTensor, describe } from '../args.js';
+import { checkTensor, describe, FLOATS } from '../args.js';
 
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -23,7 +23,7 @@ export function reduce(losses: Tensor, reduction: Reduction): Tensor {
  * warning, which hides the classic [N, 1]-against-[N] bug; here it is an error naming both shapes.
  */
 export function checkPair(op: string, input: unknown, target: unknown): [Tensor, Tensor] {
-  const x = checkTensor(op, 'input', input, ['float32']);
+  const x = checkTensor(op, 'input', input, FLOATS);
   const y = checkTensor(op, 'target', target);
   if (y.dtype !== 'float32') throw new Error(`${op}: target must be float32, got ${y.dtype} (cast it with target.cast('float32'))`);
   if (!shapesEqual(x.shape, y.shape))

@@ -11,11 +11,12 @@ type TensorProto = onnxProto.onnx.ITensorProto;
 type AttributeProto = onnxProto.onnx.IAttributeProto;
 type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
 
-/** Element types of the tensors a graph holds: @nn's three dtypes plus int64, which ONNX wants for shapes and axes. */
+/** Element types of the tensors a graph holds: @nn's dtypes plus int64, which ONNX wants for shapes and axes. */
 export type ElemType = DType | 'int64';
 
 const ELEM_TYPE: Record<ElemType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,

@@ -1,15 +1,15 @@
 /** Test helpers: run exported bytes with onnxruntime-node, compare with @nn's forward, read the graph back. */
 import type { AnyModule } from '../index.js';
-import { Tensor, tidy } from '@nn/tensor';
+import { encodeHalf, Tensor, tidy } from '@nn/tensor';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { expect } from 'vitest';
 import { exportOnnx, type ExportOnnxOptions } from './export.js';
 
-const ORT_TYPE = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
+const ORT_TYPE = { float32: 'float32', float16: 'float16', int32: 'int32', bool: 'bool' } as const;
 
 export function ortTensor(t: Tensor): ort.Tensor {
-  const data = t.dtype === 'bool' ? Uint8Array.from(t.dataSync() as ArrayLike<number>) : t.dataSync();
+  const data = t.dtype === 'bool' ? Uint8Array.from(t.dataSync() as ArrayLike<number>) : t.dtype === 'float16' ? encodeHalf(t.dataSync()) : t.dataSync();
   return new ort.Tensor(ORT_TYPE[t.dtype], data as Float32Array, t.shape);
 }
 

@@ -21,6 +21,7 @@ import { isParameter } from '../parameter.js';
 import { pathString } from '../save/format.js';
 import { PickleWriter } from './pickle-writer.js';
 import { encodeStorage, WRITE_STORAGE_TYPE } from './storage-types.js';
+import { storedElements } from '../safetensors/dtypes.js';
 import { writeZip } from './zip.js';
 
 const SUPPORTED = 'savePt stores Tensors, numbers, bigints, strings, booleans, null, arrays, plain objects and Maps';
@@ -45,13 +46,13 @@ export function savePt(obj: unknown): Uint8Array {
   for (const [key, t] of storages)
     if (t.device !== 'cpu')
       throw new Error(`savePt: the tensor at ${where.get(key)} is on ${t.device}, which can only be read asynchronously: use await savePtAsync(obj)`);
-  return assemble('savePt', pickle, storages, [...storages.values()].map((t) => t.dataSync()));
+  return assemble('savePt', pickle, storages, [...storages.values()].map((t) => storedElements(t.dtype, t.dataSync())));
 }
 
 /** `savePt` for tensors on any device (reads them with `await t.data()`). */
 export async function savePtAsync(obj: unknown): Promise<Uint8Array> {
   const { pickle, storages } = pickleObject('savePtAsync', obj);
-  const values = await Promise.all([...storages.values()].map((t) => t.data()));
+  const values = await Promise.all([...storages.values()].map(async (t) => storedElements(t.dtype, await t.data())));
   return assemble('savePtAsync', pickle, storages, values);
 }
 

@@ -3,8 +3,8 @@
  * load into @nn's three dtypes: floats of any width as float32, integers as int32 (with a range check: a value
  * int32 cannot hold is an error, never a wrap-around), bool as bool. Storage bytes are little-endian.
  */
-import type { DType, TypedArray } from '@nn/tensor';
-import { encodeElements, halfToNumber, LITTLE_ENDIAN } from '../safetensors/dtypes.js';
+import { fromHalfBits, type DType, type TypedArray } from '@nn/tensor';
+import { encodeElements, LITTLE_ENDIAN } from '../safetensors/dtypes.js';
 
 export interface StorageType {
   /** The torch dtype, as error messages and docs name it. */
@@ -40,7 +40,9 @@ export const UNSUPPORTED_STORAGE_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** What each @nn dtype is written as. */
-export const WRITE_STORAGE_TYPE: Readonly<Record<DType, string>> = { float32: 'FloatStorage', int32: 'IntStorage', bool: 'BoolStorage' };
+export const WRITE_STORAGE_TYPE: Readonly<Record<DType, string>> = {
+  float32: 'FloatStorage', float16: 'HalfStorage', int32: 'IntStorage', bool: 'BoolStorage',
+};
 
 /**
  * All `numel` elements of a storage (its bytes are `bytes`) as a fresh array of the @nn dtype. `where` names
@@ -66,7 +68,7 @@ export function decodeStorage(op: string, where: string, type: StorageType, byte
     }
     case 'float16': {
       const out = new Float32Array(numel);
-      for (let i = 0; i < numel; i++) out[i] = halfToNumber(dv.getUint16(2 * i, true));
+      for (let i = 0; i < numel; i++) out[i] = fromHalfBits(dv.getUint16(2 * i, true));
       return out;
     }
     case 'bfloat16': {

@@ -1,7 +1,7 @@
 /** The single-step recurrent cells (torch.nn.LSTMCell, torch.nn.GRUCell) and their base (torch.nn.RNNCellBase). */
 import { uniform } from '@nn/init';
 import { fmtShape, shapesEqual, tidy, zeros, type Device, type Generator, type Tensor } from '@nn/tensor';
-import { checkBool, checkInt, checkOptions, checkTensor, describe } from '../args.js';
+import { checkBool, checkInt, checkOptions, checkTensor, describe, FLOATS } from '../args.js';
 import { linear } from '../linear.js';
 import { Module } from '../module.js';
 import { gruStep, lstmStep } from './steps.js';
@@ -47,12 +47,12 @@ export abstract class RNNCellBase<In extends unknown[], Out> extends Module<In, 
   /** Checks x and the states `hx` (`names` for errors), then returns `step(x·W_ihᵀ + b_ih, states)`. */
   protected run(x: Tensor, hx: readonly Tensor[] | undefined, names: readonly string[], step: (gx: Tensor, states: Tensor[]) => Tensor[]): Tensor[] {
     const op = this.constructor.name;
-    checkTensor(op, 'input', x, ['float32']);
+    checkTensor(op, 'input', x, FLOATS);
     if ((x.rank !== 1 && x.rank !== 2) || x.shape[x.rank - 1] !== this.inputSize)
       throw new Error(`${op}: expected input of shape [N, ${this.inputSize}] or [${this.inputSize}] (inputSize ${this.inputSize}), got ${fmtShape(x.shape)}`);
     const stateShape = [...x.shape.slice(0, -1), this.hiddenSize];
     hx?.forEach((s, i) => {
-      checkTensor(op, names[i]!, s, ['float32']);
+      checkTensor(op, names[i]!, s, FLOATS);
       if (!shapesEqual(s.shape, stateShape))
         throw new Error(`${op}: expected ${names[i]} of shape ${fmtShape(stateShape)} for input of shape ${fmtShape(x.shape)}, got ${fmtShape(s.shape)}`);
     });

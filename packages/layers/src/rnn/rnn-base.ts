@@ -1,7 +1,7 @@
 /** `RNNBase`: what LSTM and GRU share (torch.nn.RNNBase): options, parameters, layouts and the layer loop. */
 import { uniform } from '@nn/init';
 import { cat, fmtShape, narrow, shapesEqual, squeeze, stack, tidy, transpose, unsqueeze, zeros, type Device, type Generator, type Tensor } from '@nn/tensor';
-import { checkBool, checkInt, checkNumber, checkOptions, checkTensor } from '../args.js';
+import { checkBool, checkInt, checkNumber, checkOptions, checkTensor, FLOATS } from '../args.js';
 import { dropout as dropoutFn } from '../dropout.js';
 import { linear } from '../linear.js';
 import { Module } from '../module.js';
@@ -95,7 +95,7 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
    */
   protected run(x: Tensor, hx: readonly Tensor[] | undefined, names: readonly string[], step: RNNStep): [Tensor, Tensor[]] {
     const op = this.constructor.name;
-    checkTensor(op, 'input', x, ['float32']);
+    checkTensor(op, 'input', x, FLOATS);
     const layout = this.batchFirst ? 'N, L' : 'L, N';
     if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== this.inputSize)
       throw new Error(`${op}: expected input of shape [${layout}, ${this.inputSize}] or [L, ${this.inputSize}] (inputSize ${this.inputSize}), got ${fmtShape(x.shape)}`);
@@ -105,7 +105,7 @@ export abstract class RNNBase<In extends unknown[], Out> extends Module<In, Out>
     const n = batched ? x.shape[this.batchFirst ? 0 : 1]! : 1;
     const stateShape = [this.directions * this.numLayers, ...(batched ? [n] : []), this.hiddenSize];
     hx?.forEach((s, i) => {
-      checkTensor(op, names[i]!, s, ['float32']);
+      checkTensor(op, names[i]!, s, FLOATS);
       if (!shapesEqual(s.shape, stateShape))
         throw new Error(
           `${op}: expected ${names[i]} of shape ${fmtShape(stateShape)} (numLayers·directions, ${batched ? 'batch, ' : ''}hiddenSize) ` +

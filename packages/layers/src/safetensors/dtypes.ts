@@ -2,7 +2,7 @@
  * The element types of the safetensors format and their conversion to @nn's dtypes: floats of any width load
  * as float32, integers as int32 (range-checked where they could overflow), BOOL as bool. Bytes are little-endian.
  */
-import type { DType, TypedArray } from '@nn/tensor';
+import { encodeHalf, fromHalfBits, type DType, type TypedArray } from '@nn/tensor';
 
 export const SAFETENSORS_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U64', 'U32', 'U16', 'U8', 'BOOL'] as const;
 export type SafetensorsDType = (typeof SAFETENSORS_DTYPES)[number];
@@ -13,23 +13,13 @@ export const DTYPE_BYTES: Record<SafetensorsDType, number> = {
 };
 
 /** What each @nn dtype is written as. */
-export const WRITE_DTYPE: Record<DType, SafetensorsDType> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
+export const WRITE_DTYPE: Record<DType, SafetensorsDType> = { float32: 'F32', float16: 'F16', int32: 'I32', bool: 'BOOL' };
 
 export function isSafetensorsDType(x: unknown): x is SafetensorsDType {
   return typeof x === 'string' && (SAFETENSORS_DTYPES as readonly string[]).includes(x);
 }
 
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** IEEE half precision bits → number. */
-export function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 /**
  * Decodes `n` elements of `dtype` from `bytes` (the tensor's region of the file) into a fresh array of the
@@ -54,7 +44,7 @@ export function decodeElements(op: string, name: string, dtype: SafetensorsDType
     }
     case 'F16': {
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = halfToNumber(dv.getUint16(2 * i, true));
+      for (let i = 0; i < n; i++) out[i] = fromHalfBits(dv.getUint16(2 * i, true));
       return { values: out, dtype: 'float32' };
     }
     case 'BF16': {
@@ -118,8 +108,14 @@ export function encodeElements(values: TypedArray): Uint8Array {
   const dv = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++)
     if (values instanceof Float32Array) dv.setFloat32(4 * i, values[i]!, true);
+    else if (values instanceof Uint16Array) dv.setUint16(2 * i, values[i]!, true);
     else dv.setInt32(4 * i, values[i]!, true);
   return out;
+}
+
+/** A tensor's elements as stored in a file: float16 as its half bit patterns (what `data()` decodes). */
+export function storedElements(dtype: DType, values: TypedArray): TypedArray {
+  return dtype === 'float16' ? encodeHalf(values) : values;
 }
 
 /**

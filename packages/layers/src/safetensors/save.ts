@@ -10,7 +10,7 @@
  */
 import { fmtShape, Tensor, type TypedArray } from '@nn/tensor';
 import { describe, isPlainObject } from '../args.js';
-import { DTYPE_BYTES, encodeElements, WRITE_DTYPE } from './dtypes.js';
+import { DTYPE_BYTES, encodeElements, storedElements, WRITE_DTYPE } from './dtypes.js';
 
 /** Free-form string metadata stored in the header's `__metadata__`. */
 export type SafetensorsMetadata = Record<string, string>;
@@ -33,7 +33,7 @@ export function saveSafetensors(tensors: Record<string, Tensor> | Map<string, Te
       throw new Error(
         `${op}: '${key}' is on ${tensor.device}, which can only be read asynchronously: use await saveSafetensorsAsync(tensors, metadata)`,
       );
-  return encode(entries, entries.map(({ tensor }) => tensor.dataSync()), metadata);
+  return encode(entries, entries.map(({ tensor }) => storedElements(tensor.dtype, tensor.dataSync())), metadata);
 }
 
 /** `saveSafetensors` for tensors on any device (reads them with `await t.data()`). */
@@ -42,7 +42,7 @@ export async function saveSafetensorsAsync(
   metadata?: SafetensorsMetadata,
 ): Promise<Uint8Array> {
   const entries = collect('saveSafetensorsAsync', tensors, metadata);
-  const values = await Promise.all(entries.map(({ tensor }) => tensor.data()));
+  const values = await Promise.all(entries.map(async ({ tensor }) => storedElements(tensor.dtype, await tensor.data())));
   return encode(entries, values, metadata);
 }
 

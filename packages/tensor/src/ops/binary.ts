@@ -2,7 +2,8 @@
  * Elementwise arithmetic with NumPy/PyTorch broadcasting; either operand may be a plain number. Operands are
  * promoted (bool < int32 < float32, scalars as PyTorch) and cast to the result dtype before the kernel.
  */
-import type { DType } from '../dtype.js';
+import { autocastOp } from '../autocast.js';
+import { isFloating, type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { elementwise2 } from './promote.js';
 import { rsqrt, sqrt } from './unary.js';
@@ -29,9 +30,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   return elementwise2('mul', 'Mul', a, b);
 }
 
-/** True division a / b: always float32, also for integers (x/0 gives ±inf or NaN). */
+/** True division a / b: floating, float32 for integers (x/0 gives ±inf or NaN). */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return elementwise2('div', 'Div', a, b, () => 'float32');
+  return elementwise2('div', 'Div', a, b, (p: DType) => (isFloating(p) ? p : 'float32'));
 }
 
 /**
@@ -42,7 +43,9 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   // PyTorch computes x^0.5 as √x and x^-0.5 as 1/√x for a number exponent, so (−inf)^0.5 is NaN and (−0)^0.5
   // is −0 where C's pow gives +inf and +0.
-  if (a instanceof Tensor && a.dtype === 'float32' && (b === 0.5 || b === -0.5)) return b === 0.5 ? sqrt(a) : rsqrt(a);
+  const cast = a instanceof Tensor ? autocastOp('float32', [a, b instanceof Tensor ? b : null], (x, y) => pow(x!, y ?? b)) : null;
+  if (cast) return cast;
+  if (a instanceof Tensor && isFloating(a.dtype) && (b === 0.5 || b === -0.5)) return b === 0.5 ? sqrt(a) : rsqrt(a);
   return elementwise2('pow', 'Pow', a, b, (p: DType) => {
     if (p === 'bool') throw new Error('pow: both operands are bool; cast one to int32 or float32 first');
     return p;

@@ -3,7 +3,7 @@ import { cast, clone, tensor, type DType, type Tensor } from '../index.js';
 
 describe('cast and clone: validation', () => {
   it('rejects unknown dtypes and non-tensors', () => {
-    expect(() => cast(tensor([1]), 'float64' as DType)).toThrow('cast: dtype must be one of float32, int32, bool, got float64');
+    expect(() => cast(tensor([1]), 'float64' as DType)).toThrow('cast: dtype must be one of float32, float16, int32, bool, got float64');
     expect(() => cast(1 as unknown as Tensor, 'int32')).toThrow('cast: x must be a Tensor, got number 1');
     const x = tensor([1]);
     x.dispose();

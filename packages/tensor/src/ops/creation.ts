@@ -1,5 +1,11 @@
 import type { Device } from '../backend.js';
 import { convertArray, makeArray, toInt32, type DType, type TypedArray } from '../dtype.js';
+import { encodeHalf } from '../float16.js';
+
+/** The array creation functions write numbers into: float32 for float16 (`fromValues` rounds it to halves). */
+function valuesArray(dtype: DType, size: number): TypedArray {
+  return makeArray(dtype === 'float16' ? 'float32' : dtype, size);
+}
 import { checkOpts, checkShape, checkSize } from './create-args.js';
 import { engine } from '../engine.js';
 import { fmtShape, sizeOf } from '../shape.js';
@@ -21,6 +27,7 @@ export type TensorData = number | boolean | TypedArray | readonly TensorData[];
 
 /** Creates a tensor from `values` (taking ownership of the array) on `opts.device` or the current backend. */
 export function fromValues(op: string, values: TypedArray, shape: readonly number[], dtype: DType, opts: CreateOptions = {}): Tensor {
+  if (dtype === 'float16' && values instanceof Float32Array) values = encodeHalf(values);
   const backend = opts.device ? engine.backendFor(op, opts.device) : engine.backend;
   const t = engine.makeTensor({ dataId: backend.write(values, shape, dtype), shape, dtype }, backend, op);
   if (opts.requiresGrad) t.requiresGrad = true;
@@ -88,7 +95,7 @@ function filled(op: string, shape: number | readonly number[], value: number | b
   const s = checkShape(op, shape);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`${op}: value must be a number or boolean, got ${describe(value)}`);
   const dtype = o.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  const arr = makeArray(dtype, sizeOf(s));
+  const arr = valuesArray(dtype, sizeOf(s));
   arr.fill(dtype === 'int32' ? toInt32(op, Number(value)) : Number(value));
   return fromValues(op, arr, s, dtype, o);
 }
@@ -139,7 +146,7 @@ export function arange(start: number, end?: number, step: number | CreateOptions
   const n = Math.max(0, Math.ceil((end - start) / step));
   checkSize('arange', [n]);
   const dtype = o.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
-  const arr = makeArray(dtype, n);
+  const arr = valuesArray(dtype, n);
   for (let i = 0; i < n; i++) arr[i] = dtype === 'int32' ? toInt32('arange', start + i * step) : start + i * step;
   return fromValues('arange', arr, [n], dtype, o);
 }
@@ -150,7 +157,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Creat
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   checkSize('linspace', [steps]);
   const dtype = o.dtype ?? 'float32';
-  const arr = makeArray(dtype, steps);
+  const arr = valuesArray(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Symmetric from both ends, as PyTorch does, so the last element is exactly `end`.
   const half = Math.floor(steps / 2);
@@ -169,7 +176,7 @@ export function eye(n: number, m: number | CreateOptions = n, opts?: CreateOptio
     if (!Number.isInteger(v) || v < 0) throw new Error(`eye: ${k} must be a non-negative integer, got ${v}`);
   checkSize('eye', [n, m]);
   const dtype = o.dtype ?? 'float32';
-  const arr = makeArray(dtype, n * m);
+  const arr = valuesArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) arr[i * m + i] = 1;
   return fromValues('eye', arr, [n, m], dtype, o);
 }

@@ -47,7 +47,7 @@ describe('creation functions check what they are given', () => {
   });
 
   it('randn/rand refuse an int32 dtype; option typos are errors in every creation function', () => {
-    expect(() => randn([2], { dtype: 'int32' })).toThrow(/randn: dtype must be float32, got int32 \(randint draws integers\)/);
+    expect(() => randn([2], { dtype: 'int32' })).toThrow(/randn: dtype must be float32 or float16, got int32 \(randint draws integers\)/);
     expect(() => rand([2], { dtype: 'bool' })).toThrow(/rand: dtype must be float32/);
     expect(() => zeros([2], { dtpye: 'int32' } as never)).toThrow(/zeros: unknown option 'dtpye'/);
     expect(() => tensor([1], { dtpye: 'int32' } as never)).toThrow(/tensor: unknown option 'dtpye'/);

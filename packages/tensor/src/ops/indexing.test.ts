@@ -24,7 +24,7 @@ describe('indexing validation', () => {
     );
     expect(() => scatterAdd(x, 0, zeros([1, 1]), zeros([1, 1]))).toThrow('scatterAdd: index must have dtype int32, got float32');
     expect(() => scatterAdd(zeros([2], { dtype: 'bool' }), 0, idx([0]), zeros([1], { dtype: 'bool' }))).toThrow(
-      'scatterAdd: x must have dtype float32 or int32, got bool',
+      'scatterAdd: x must have dtype float32 or float16 or int32, got bool',
     );
     expect(() => scatterAdd(x, 0, idx([0, 0], [1, 2]), zeros([1, 1]))).toThrow(
       'scatterAdd: index shape [1,2] is larger than src shape [1,1] at dim 1',

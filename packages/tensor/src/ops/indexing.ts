@@ -39,7 +39,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   assertTensor('scatterAdd', 'x', x);
   assertTensor('scatterAdd', 'index', index);
   assertTensor('scatterAdd', 'src', src);
-  assertDTypeIn('scatterAdd', 'x', x, ['float32', 'int32']);
+  assertDTypeIn('scatterAdd', 'x', x, ['float32', 'float16', 'int32']);
   assertDTypeIn('scatterAdd', 'index', index, ['int32']);
   if (src.dtype !== x.dtype) throw new Error(`scatterAdd: src must have x's dtype ${x.dtype}, got ${src.dtype}`);
   assertSameDevice('scatterAdd', ['x', 'index', 'src'], [x, index, src]);

@@ -1,4 +1,6 @@
 /** Matrix product with torch.matmul semantics. */
+import { autocastOp } from '../autocast.js';
+import { isFloating } from '../dtype.js';
 import { engine } from '../engine.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -11,13 +13,15 @@ import { assertTensor } from './util.js';
  * - a 1-D `a` is treated as a row [1, k] and a 1-D `b` as a column [k, 1], and that dim is removed again;
  * - otherwise the last two dims multiply ([..., m, k] @ [..., k, n] → [..., m, n]) and the leading (batch)
  *   dims broadcast, e.g. [2, 1, 3, 4] @ [5, 4, 2] → [2, 5, 3, 2].
- * Both operands must be float32.
+ * Both operands must be float32, or both float16 (inside `autocast`, float32 operands are cast to float16).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   assertTensor('matmul', 'a', a);
   assertTensor('matmul', 'b', b);
-  if (a.dtype !== 'float32' || b.dtype !== 'float32')
-    throw new Error(`matmul: both operands must be float32, got a ${a.dtype} and b ${b.dtype} (cast them first)`);
+  const cast = autocastOp('float16', [a, b], matmul);
+  if (cast) return cast;
+  if (!isFloating(a.dtype) || a.dtype !== b.dtype)
+    throw new Error(`matmul: both operands must be float32, got a ${a.dtype} and b ${b.dtype} (or both float16; cast them first)`);
   if (a.rank === 0 || b.rank === 0)
     throw new Error(`matmul: both operands must have at least 1 dim, got shapes ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
   assertSameDevice('matmul', ['a', 'b'], [a, b]);

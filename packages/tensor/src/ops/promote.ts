@@ -13,6 +13,16 @@ export function castTo(t: Tensor, dtype: DType): Tensor {
   return t.dtype === dtype ? t : engine.runKernel('Cast', [t], { dtype });
 }
 
+/**
+ * A composite float op the way PyTorch computes half ops ("opmath"): `f` runs on x in float32 (int32 and bool
+ * cast too) and a float16 x gets its result rounded to float16 once, at the end, rather than after every step.
+ * Call it inside a tidy scope: the casts are temporaries.
+ */
+export function inFloat32(x: Tensor, f: (xf: Tensor) => Tensor): Tensor {
+  const out = f(castTo(x, 'float32'));
+  return x.dtype === 'float16' ? castTo(out, 'float16') : out;
+}
+
 /** Throws `op: a is on cpu but b is on webgpu; ...` unless all the tensors share one device. */
 export function assertSameDevice(op: string, names: readonly string[], ts: readonly Tensor[]): void {
   const d = ts[0]!.device;

@@ -13,7 +13,7 @@ export interface RandomOptions extends CreateOptions {
  * Validated random-op options: known keys only, and a dtype among `dtypes` (the first is the default), so
  * `randn(shape, {dtype: 'int32'})` is an error rather than a float32 tensor.
  */
-function randomOpts(op: string, opts: RandomOptions, dtypes: readonly ('float32' | 'int32')[]): RandomOptions {
+function randomOpts(op: string, opts: RandomOptions, dtypes: readonly ('float32' | 'float16' | 'int32')[]): RandomOptions {
   checkOpts(op, opts, ['generator']);
   if (opts.dtype !== undefined && !dtypes.includes(opts.dtype as 'float32'))
     throw new Error(`${op}: dtype must be ${dtypes.join(' or ')}, got ${opts.dtype}${op === 'randn' || op === 'rand' ? ' (randint draws integers)' : ''}`);
@@ -50,30 +50,30 @@ export function normalValues(g: Generator, n: number): Float32Array {
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
-  randomOpts('rand', opts, ['float32']);
+  randomOpts('rand', opts, ['float32', 'float16']);
   const s = checkShape('rand', shape);
-  return fromValues('rand', uniformValues(gen('rand', opts), sizeOf(s)), s, 'float32', opts);
+  return fromValues('rand', uniformValues(gen('rand', opts), sizeOf(s)), s, opts.dtype ?? 'float32', opts);
 }
 
 /** Standard normal samples. */
 export function randn(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
-  randomOpts('randn', opts, ['float32']);
+  randomOpts('randn', opts, ['float32', 'float16']);
   const s = checkShape('randn', shape);
-  return fromValues('randn', normalValues(gen('randn', opts), sizeOf(s)), s, 'float32', opts);
+  return fromValues('randn', normalValues(gen('randn', opts), sizeOf(s)), s, opts.dtype ?? 'float32', opts);
 }
 
 /** Integers uniform in [low, high), int32. */
 export function randint(low: number, high: number, shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new Error(`randint: low and high must be integers, got ${low} and ${high}`);
   if (high <= low) throw new Error(`randint: high must be greater than low, got low ${low}, high ${high}`);
-  randomOpts('randint', opts, ['int32', 'float32']);
+  randomOpts('randint', opts, ['int32', 'float32', 'float16']);
   for (const [k, v] of Object.entries({ low, high: high - 1 })) toInt32(`randint: ${k}`, v);
   const s = checkShape('randint', shape);
   const n = sizeOf(s);
   const w = gen('randint', opts).nextWords(n);
   const range = high - low;
   const dtype = opts.dtype ?? 'int32';
-  const out = makeArray(dtype, n);
+  const out = makeArray(dtype === 'float16' ? 'float32' : dtype, n);
   for (let i = 0; i < n; i++) out[i] = low + Math.floor((w[i]! / 4294967296) * range);
   return fromValues('randint', out, s, dtype, opts);
 }

@@ -7,7 +7,8 @@ import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { Dims } from '../tensor-methods.js';
 import { div } from './binary.js';
-import { castTo } from './promote.js';
+import { autocastOp } from '../autocast.js';
+import { inFloat32 } from './promote.js';
 import { assertNonEmpty, keepdimArg, reducedCount, reductionDims } from './reduce-args.js';
 import { assertTensor, describe } from './util.js';
 
@@ -19,17 +20,20 @@ function reduce(op: string, kernel: string, x: Tensor, dim: Dims | undefined, ke
   return engine.runKernel(kernel, [t], { dims, keepdim: kd });
 }
 
-/** Sum over dims (0 for an empty reduction); int32 and bool sum to int32. */
+/** Sum over dims (0 for an empty reduction); int32 and bool sum to int32. On autocast's float32 list. */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return reduce('sum', 'Sum', x, dim, keepdim);
+  return autocastOp('float32', [assertTensor('sum', 'x', x)], (t) => sum(t, dim, keepdim)) ?? reduce('sum', 'Sum', x, dim, keepdim);
 }
 
-/** Arithmetic mean over dims, in float32 (int32/bool inputs are cast first); NaN for an empty reduction. */
+/**
+ * Arithmetic mean over dims, in float32 (int32/bool inputs are cast first; float16 gives float16, rounded once);
+ * NaN for an empty reduction.
+ */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const t = assertTensor('mean', 'x', x);
   const dims = reductionDims('mean', t, dim);
   const kd = keepdimArg('mean', keepdim);
-  return engine.tidy(() => div(engine.runKernel('Sum', [castTo(t, 'float32')], { dims, keepdim: kd }), reducedCount(t, dims)));
+  return engine.tidy(() => inFloat32(t, (xf) => div(engine.runKernel('Sum', [xf], { dims, keepdim: kd }), reducedCount(t, dims))));
 }
 
 /** Largest value over dims (torch.amax); an error for a dimension of size 0. */

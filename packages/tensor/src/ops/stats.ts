@@ -10,7 +10,8 @@ import type { Dims, VarOptions } from '../tensor-methods.js';
 import { add, div, sub } from './binary.js';
 import { eq } from './compare.js';
 import { full } from './creation.js';
-import { castTo } from './promote.js';
+import { autocastOp } from '../autocast.js';
+import { inFloat32 } from './promote.js';
 import { keepdimArg, reducedCount, reductionDims } from './reduce-args.js';
 import { max, mean, sum } from './reduce.js';
 import { abs, exp, log, sqrt, square } from './unary.js';
@@ -46,9 +47,7 @@ function variance(op: string, x: Tensor, dim: Dims | undefined, keepdim: boolean
   const dims = reductionDims(op, t, dim);
   const { keepdim: kd, correction } = varArgs(op, keepdim, opts);
   const n = reducedCount(t, dims);
-  const xf = castTo(t, 'float32');
-  const centered = sub(xf, mean(xf, dims, true));
-  return div(sum(square(centered), dims, kd), Math.max(0, n - correction));
+  return inFloat32(t, (xf) => div(sum(square(sub(xf, mean(xf, dims, true))), dims, kd), Math.max(0, n - correction)));
 }
 
 /** Variance (see `variance`); exported as `var`, a reserved word for a function name. */
@@ -77,44 +76,60 @@ export function std(x: Tensor, dim?: Dims, keepdim?: boolean | VarOptions, opts?
  * An empty reduction gives -inf.
  */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const cast = autocastOp('float32', [assertTensor('logsumexp', 'x', x)], (t) => logsumexp(t, dim, keepdim));
+  if (cast) return cast;
   const t = assertTensor('logsumexp', 'x', x);
   const dims = reductionDims('logsumexp', t, dim);
   const kd = keepdimArg('logsumexp', keepdim);
   const outShape = reducedShape(t.shape, dims, kd);
   // Empty: −inf, still connected to x (the sum of nothing is 0, so its gradient is x's empty zeros), as PyTorch.
-  if (reducedCount(t, dims) === 0) return engine.tidy(() => sub(sum(castTo(t, 'float32'), dims, kd), Infinity));
-  return engine.tidy(() => {
-    const xf = castTo(t, 'float32');
-    const m0 = max(xf, dims, true).detach();
-    const m = where(eq(abs(m0), Infinity), 0, m0);
-    const s = sum(exp(sub(xf, m)), dims, kd);
-    return add(log(s), kd ? m : engine.runKernel('Reshape', [m], { shape: outShape }));
-  });
+  if (reducedCount(t, dims) === 0) return engine.tidy(() => inFloat32(t, (xf) => sub(sum(xf, dims, kd), Infinity)));
+  return engine.tidy(() =>
+    inFloat32(t, (xf) => {
+      const m0 = max(xf, dims, true).detach();
+      const m = where(eq(abs(m0), Infinity), 0, m0);
+      const s = sum(exp(sub(xf, m)), dims, kd);
+      return add(log(s), kd ? m : engine.runKernel('Reshape', [m], { shape: outShape }));
+    }),
+  );
 }
 
-/** Shared head of softmax/logSoftmax: x (float32) minus its detached max along `dim`. */
-function shifted(op: string, x: Tensor, dim: number): { z: Tensor; d: number } {
-  const t = assertTensor(op, 'x', x);
+/** Shared head of softmax/logSoftmax: xf (float32) minus its detached max along `dim`. */
+function shifted(op: string, xf: Tensor, dim: number): { z: Tensor; d: number } {
   if (typeof dim !== 'number') throw new Error(`${op}: dim must be an integer, got ${describe(dim)}`);
-  const d = t.rank === 0 ? (normalizeDim(op, dim, 0), 0) : normalizeDim(op, dim, t.rank);
-  const xf = castTo(t, 'float32');
-  if (t.size === 0) return { z: xf, d };
+  const d = xf.rank === 0 ? (normalizeDim(op, dim, 0), 0) : normalizeDim(op, dim, xf.rank);
+  if (xf.size === 0) return { z: xf, d };
   return { z: sub(xf, max(xf, d, true).detach()), d };
 }
 
-/** exp(x) / Σ exp(x) along dim, with the max subtracted first; each slice sums to 1. */
+/**
+ * exp(x) / Σ exp(x) along dim, with the max subtracted first; each slice sums to 1. Computed in float32 (a
+ * float16 x gives float16, rounded once); on autocast's float32 list.
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return engine.tidy(() => {
-    const { z, d } = shifted('softmax', x, dim);
-    const e = exp(z);
-    return div(e, sum(e, d, true));
-  });
+  const cast = autocastOp('float32', [assertTensor('softmax', 'x', x)], (t) => softmax(t, dim));
+  if (cast) return cast;
+  return engine.tidy(() =>
+    inFloat32(x, (xf) => {
+      const { z, d } = shifted('softmax', xf, dim);
+      const e = exp(z);
+      return div(e, sum(e, d, true));
+    }),
+  );
 }
 
-/** x - logsumexp(x) along dim, computed as z - log Σ exp(z) with z = x - max: finite for logits of ±1e4. */
+/**
+ * x - logsumexp(x) along dim, computed as z - log Σ exp(z) with z = x - max: finite for logits of ±1e4. In
+ * float32 like softmax; on autocast's float32 list.
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return engine.tidy(() => {
-    const { z, d } = shifted('logSoftmax', x, dim);
-    return sub(z, log(sum(exp(z), d, true)));
-  });
+  const cast = autocastOp('float32', [assertTensor('logSoftmax', 'x', x)], (t) => logSoftmax(t, dim));
+  if (cast) return cast;
+  return engine.tidy(() =>
+    inFloat32(x, (xf) => {
+      const { z, d } = shifted('logSoftmax', xf, dim);
+      return sub(z, log(sum(exp(z), d, true)));
+    }),
+  );
 }
+

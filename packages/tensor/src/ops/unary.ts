@@ -2,14 +2,21 @@
  * Elementwise unary ops. Float functions of int32/bool inputs cast to float32 first (PyTorch returns a float
  * tensor); neg, abs, sign, square and relu keep int32, as PyTorch does.
  */
+import { autocastOp } from '../autocast.js';
+import { isFloating } from '../dtype.js';
 import { engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { castTo } from './promote.js';
 import { assertTensor, describe } from './util.js';
 
+/** Unary kernels on autocast's float32 list (PyTorch's: exp, log, rsqrt, reciprocal; pow is in binary.ts). */
+const AUTOCAST_FLOAT32 = new Set(['Exp', 'Log', 'Rsqrt', 'Reciprocal']);
+
 function floatOp(op: string, kernel: string, x: Tensor, attrs?: Record<string, unknown>): Tensor {
   const t = assertTensor(op, 'x', x);
-  if (t.dtype === 'float32') return engine.runKernel(kernel, [t], attrs);
+  const cast = AUTOCAST_FLOAT32.has(kernel) ? autocastOp('float32', [t], (xf) => floatOp(op, kernel, xf, attrs)) : null;
+  if (cast) return cast;
+  if (isFloating(t.dtype)) return engine.runKernel(kernel, [t], attrs);
   return engine.tidy(() => engine.runKernel(kernel, [castTo(t, 'float32')], attrs));
 }
 

@@ -3,6 +3,7 @@ import { scalarDType, type DType } from '../dtype.js';
 import { engine } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { makeArray } from '../dtype.js';
+import { toHalfBits } from '../float16.js';
 import { describeValue } from '../validate.js';
 
 /** A tensor, or a plain number/boolean standing for a scalar (broadcast against the other operand). */
@@ -31,8 +32,9 @@ export function assertDTypeIn(op: string, arg: string, t: Tensor, allowed: reado
 /** A 0-d tensor holding `value`, on `device`. */
 export function scalarOn(value: number | boolean, dtype: DType, device: Device): Tensor {
   const backend = engine.backendFor('scalar', device);
-  const arr = makeArray(dtype, 1);
-  arr[0] = typeof value === 'boolean' ? Number(value) : value;
+  const v = typeof value === 'boolean' ? Number(value) : value;
+  const arr = dtype === 'float16' ? Uint16Array.of(toHalfBits(v)) : makeArray(dtype, 1);
+  if (dtype !== 'float16') arr[0] = v;
   return engine.makeTensor({ dataId: backend.write(arr, [], dtype), shape: [], dtype }, backend, 'scalar');
 }
 

@@ -1,5 +1,5 @@
 /** Selection: where(cond, a, b) and clamp, which is built from it so its gradient is PyTorch's. */
-import { promoteTypes, type DType } from '../dtype.js';
+import { isFloating, promoteTypes, type DType } from '../dtype.js';
 import { engine } from '../engine.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -52,7 +52,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
     if (lo !== null) y = limit(y, lo, lt);
     if (hi !== null) y = limit(y, hi, gt);
     // NaN in x stays NaN but passes no gradient, as PyTorch's clamp backward (min <= x <= max is false for NaN).
-    if (t.dtype === 'float32' && t.requiresGrad) y = where(ne(t, t), t.detach(), y);
+    if (isFloating(t.dtype) && t.requiresGrad) y = where(ne(t, t), t.detach(), y);
     return y;
   });
 }
@@ -61,7 +61,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
 function limit(y: Tensor, bound: TensorLike, beyond: (a: TensorLike, b: TensorLike) => Tensor): Tensor {
   if (typeof bound === 'number' && Number.isNaN(bound)) return where(eq(y, y), bound, y);
   const out = where(beyond(y, bound), bound, y);
-  return bound instanceof Tensor && bound.dtype === 'float32' ? where(ne(bound, bound), bound, out) : out;
+  return bound instanceof Tensor && isFloating(bound.dtype) ? where(ne(bound, bound), bound, out) : out;
 }
 
 function bound(arg: string, v: unknown): TensorLike | null {

@@ -10,6 +10,10 @@ export interface CpuData {
 /** The reference backend: plain TypeScript kernels over typed arrays (registered from `kernels/`). */
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
+  /** Kernels that copy elements whatever their type; every other kernel sees float16 widened to float32. */
+  readonly float16Kernels: ReadonlySet<string> = new Set([
+    'Cast', 'Reshape', 'Clone', 'Transpose', 'Slice', 'Expand', 'Concat', 'Gather', 'IndexSelect',
+  ]);
 
   /**
    * Takes `values` as a new tensor's storage: copied into the heap where there is one (so the WebAssembly

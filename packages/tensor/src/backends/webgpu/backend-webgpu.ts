@@ -3,7 +3,7 @@ import { makeArray, type DType, type TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import { acquireDevice, type AcquiredDevice } from './gpu-init.js';
-import { programHeader, wgslType, type Program } from './program.js';
+import { programHeader, storageBytes, wgslType, type Program } from './program.js';
 import './kernels/index.js';
 
 // GPUBufferUsage / GPUMapMode values are fixed by the spec; spelled out so Node needs no injected globals.
@@ -65,6 +65,8 @@ const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
  */
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
+  /** Kernels that handle packed halves themselves (kernels/half.ts); the rest see float16 widened to f32. */
+  readonly float16Kernels: ReadonlySet<string> = new Set(['Cast', 'Clone', 'Reshape']);
   readonly device: GPUDevice;
   readonly pool: BufferPool;
   /** Dispatches recorded before the shared encoder is submitted without waiting for a read. */
@@ -92,7 +94,12 @@ export class WebGpuBackend implements Backend {
   // Dawn (Node) keeps its instance, and the process, alive while the GPU object is referenced: held until dispose.
   private gpu: GPU | null;
 
-  constructor({ device, gpu }: AcquiredDevice) {
+  /** Whether the adapter offers 'shader-f16' (f16 arithmetic in WGSL). */
+  readonly hasShaderF16: boolean;
+  private float16Noted = false;
+
+  constructor({ device, gpu, adapter }: AcquiredDevice) {
+    this.hasShaderF16 = adapter.features.has('shader-f16');
     this.device = device;
     this.gpu = gpu;
     this.pool = new BufferPool(device);
@@ -106,10 +113,13 @@ export class WebGpuBackend implements Backend {
 
   write(values: TypedArray, _shape: readonly number[], dtype: DType): DataId {
     this.assertUsable('write');
+    if (dtype === 'float16') this.noteFloat16();
     const data = this.alloc(values.length, dtype);
     if (values.length > 0) {
-      // Bool is one byte per element on the CPU but a u32 on the GPU (WGSL has no 8-bit storage type).
-      const src = dtype === 'bool' ? Uint32Array.from(values as Uint8Array) : values;
+      // Bool is one byte per element on the CPU but a u32 on the GPU (WGSL has no 8-bit storage type); writes
+      // are whole words, so an odd number of halves gets a zero pad.
+      let src = dtype === 'bool' ? Uint32Array.from(values as Uint8Array) : values;
+      if (dtype === 'float16' && values.length % 2 === 1) (src = new Uint16Array(values.length + 1)).set(values);
       this.device.queue.writeBuffer(data.buffer, 0, src as ArrayBufferView<ArrayBuffer>);
     }
     return data;
@@ -120,7 +130,7 @@ export class WebGpuBackend implements Backend {
     if (this.compileOnly) throw new Error('data: tensors cannot be read inside warmup(): its kernels are compiled, not run');
     const { buffer, dtype, size } = dataId as GpuData;
     if (!buffer) throw new Error('data: the tensor\'s webgpu storage has been released');
-    const bytes = size * 4;
+    const bytes = storageBytes(size, dtype);
     if (bytes === 0) return makeArray(dtype, 0);
     const staging = this.pool.acquire(bytes, MAP_READ | COPY_DST);
     this.copyBuffer(buffer, staging, bytes);
@@ -132,6 +142,7 @@ export class WebGpuBackend implements Backend {
     this.pool.release(staging, false);
     this.assertUsable('data');
     if (dtype === 'float32') return new Float32Array(raw);
+    if (dtype === 'float16') return new Uint16Array(raw, 0, size);
     if (dtype === 'int32') return new Int32Array(raw);
     return Uint8Array.from(new Uint32Array(raw));
   }
@@ -155,9 +166,22 @@ export class WebGpuBackend implements Backend {
     return (dataId as GpuData).buffer.size;
   }
 
+  /**
+   * Says once, on the first float16 tensor, what float16 means on an adapter without 'shader-f16': halves in
+   * storage, float32 arithmetic. (With the feature the kernels still compute in f32 registers; see half.ts.)
+   */
+  noteFloat16(): void {
+    if (this.float16Noted || this.hasShaderF16) return;
+    this.float16Noted = true;
+    console.warn(
+      "@nn/tensor: this WebGPU adapter has no 'shader-f16' feature, so float16 falls back to float32 arithmetic: " +
+        'float16 tensors are stored as halves (2 bytes an element) and every kernel widens them to f32 and rounds its result back to float16',
+    );
+  }
+
   /** Fresh (uninitialised) storage for `size` elements of `dtype`. */
   alloc(size: number, dtype: DType): GpuData {
-    const bytes = Math.max(size, 1) * 4;
+    const bytes = Math.max(storageBytes(size, dtype), 4);
     const max = this.device.limits.maxStorageBufferBindingSize;
     if (bytes > max) throw new Error(`webgpu: a tensor of ${size} elements (${bytes} bytes) exceeds the device's maxStorageBufferBindingSize of ${max} bytes`);
     return { buffer: this.pool.acquire(bytes, STORAGE_USAGE), dtype, size };

@@ -20,9 +20,17 @@ export interface Program {
   getUserCode(): string;
 }
 
-/** WGSL element type of a dtype's storage. WGSL has no 8-bit storage type, so bool is a u32 (0 or 1) per element. */
+/**
+ * WGSL element type of a dtype's storage. WGSL has no 8-bit storage type, so bool is a u32 (0 or 1) per element;
+ * float16 is two halves per u32 (element 2k in the low 16 bits), which only the half programs read and write.
+ */
 export function wgslType(dtype: DType): 'f32' | 'i32' | 'u32' {
   return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
+}
+
+/** Bytes of storage for `size` elements of `dtype`: 4 per element, 2 for float16 (rounded up to whole words). */
+export function storageBytes(size: number, dtype: DType): number {
+  return dtype === 'float16' ? Math.ceil(size / 2) * 4 : size * 4;
 }
 
 const f32 = new Float32Array(1);

@@ -1,23 +1,32 @@
 import { registerKernel } from '../../../kernel-registry.js';
 import type { CastAttrs } from '../../../kernels.js';
 import { toInt32 } from '../../../dtype.js';
+import { decodeHalf, encodeHalf } from '../../../float16.js';
 import type { CpuBackend } from '../backend-cpu.js';
 
 /**
- * Cast to `dtype`: float32 to int32 truncates toward zero, and NaN, ±inf or a value outside int32 is an error
+ * Cast to `dtype`: float to int32 truncates toward zero, and NaN, ±inf or a value outside int32 is an error
  * (PyTorch's result is undefined there; never a silent wrap-around); to bool is x != 0 (so NaN is true, as in
- * PyTorch); from bool gives 0/1.
+ * PyTorch); from bool gives 0/1; to float16 rounds to the nearest half (ties to even, beyond ±65504 to ±inf).
  */
 registerKernel<CpuBackend>('cpu', 'Cast', ({ inputs: [x], attrs, backend }) => {
   const { dtype } = attrs as CastAttrs;
-  const xs = backend.values(x!);
+  let xs = backend.values(x!);
+  const n = xs.length;
   let out;
   if (dtype === 'bool') {
-    out = backend.alloc('bool', xs.length);
-    for (let i = 0; i < xs.length; i++) out[i] = xs[i] !== 0 ? 1 : 0;
-  } else if (dtype === 'int32' && x!.dtype === 'float32') {
-    out = backend.alloc('int32', xs.length, false);
-    for (let i = 0; i < xs.length; i++) out[i] = toInt32('cast', xs[i]!, i);
-  } else (out = backend.alloc(dtype, xs.length, false)).set(xs); // int32 → float32 rounds to nearest (as PyTorch), bool → 0/1
+    out = backend.alloc('bool', n);
+    // A half is zero when all but its sign bit are.
+    if (x!.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = (xs[i]! & 0x7fff) !== 0 ? 1 : 0;
+    else for (let i = 0; i < n; i++) out[i] = xs[i] !== 0 ? 1 : 0;
+    return backend.make(out, x!.shape, dtype);
+  }
+  if (x!.dtype === 'float16') xs = decodeHalf(xs as Uint16Array, dtype === 'float32' ? (backend.alloc('float32', n, false) as Float32Array) : undefined);
+  if (dtype === 'float16') out = encodeHalf(xs, backend.alloc('float16', n, false) as Uint16Array);
+  else if (x!.dtype === 'float16' && dtype === 'float32') out = xs;
+  else if (dtype === 'int32' && x!.dtype !== 'int32' && x!.dtype !== 'bool') {
+    out = backend.alloc('int32', n, false);
+    for (let i = 0; i < n; i++) out[i] = toInt32('cast', xs[i]!, i);
+  } else (out = backend.alloc(dtype, n, false)).set(xs); // int32 → float32 rounds to nearest (as PyTorch), bool → 0/1
   return backend.make(out, x!.shape, dtype);
 });

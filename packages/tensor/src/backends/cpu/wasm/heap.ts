@@ -18,7 +18,7 @@
  * array that a user passed to `tensor()` is never recycled.
  */
 import type { DType, TypedArray } from '../../../dtype.js';
-import { makeArray } from '../../../dtype.js';
+import { bytesPerElement, makeArray } from '../../../dtype.js';
 import { wasmEnabled } from './load.js';
 
 /** The memory's limit in 64 KiB pages: 2 GiB, the most that every build's i32 addresses reach safely. */
@@ -114,7 +114,16 @@ function allocBlock(h: Heap, bytes: number): number {
 
 function view(h: Heap, dtype: DType, at: number, size: number): TypedArray {
   const buffer = h.memory.buffer;
-  return dtype === 'float32' ? new Float32Array(buffer, at, size) : dtype === 'int32' ? new Int32Array(buffer, at, size) : new Uint8Array(buffer, at, size);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buffer, at, size);
+    case 'float16':
+      return new Uint16Array(buffer, at, size);
+    case 'int32':
+      return new Int32Array(buffer, at, size);
+    case 'bool':
+      return new Uint8Array(buffer, at, size);
+  }
 }
 
 /**
@@ -125,7 +134,7 @@ function view(h: Heap, dtype: DType, at: number, size: number): TypedArray {
 export function allocArray(dtype: DType, size: number, zero = true): TypedArray {
   const h = getHeap();
   if (!h || size === 0) return makeArray(dtype, size);
-  const bytes = dtype === 'bool' ? size : 4 * size;
+  const bytes = bytesPerElement(dtype) * size;
   const at = allocBlock(h, bytes);
   if (at < 0) return makeArray(dtype, size);
   const out = view(h, dtype, at, size);

@@ -5,7 +5,10 @@ import type { DType } from '../../../dtype.js';
 import { registerKernel } from '../../../kernel-registry.js';
 import type { CastAttrs } from '../../../kernels.js';
 import { broadcastShapes } from '../../../shape.js';
+import type { TensorInfo } from '../../../backend.js';
 import type { WebGpuBackend } from '../backend-webgpu.js';
+import { storageBytes } from '../program.js';
+import { floatToHalf, halfToFloat } from './half.js';
 import { runElementwise } from './elementwise-program.js';
 
 /**
@@ -29,19 +32,32 @@ fn f32_to_i32(x: f32) -> i32 {
   return bitcast<i32>(u32(x - floor(x / 4294967296.0) * 4294967296.0));
 }`;
 
+/** x converted between float32, int32 and bool by one elementwise program. */
+function convert(backend: WebGpuBackend, x: TensorInfo, dtype: DType): TensorInfo {
+  const expr = conversion(x.dtype, dtype);
+  return runElementwise(backend, { op: `Cast:${x.dtype}>${dtype}`, expr, helpers: F32_TO_I32 }, [x], x.shape, dtype);
+}
+
+/** float16 goes through float32 on its way to or from another dtype (half.ts). */
 registerKernel<WebGpuBackend>('webgpu', 'Cast', ({ inputs: [x], attrs, backend }) => {
   const { dtype } = attrs as CastAttrs;
-  const expr = conversion(x!.dtype, dtype);
-  return runElementwise(backend, { op: `Cast:${x!.dtype}>${dtype}`, expr, helpers: F32_TO_I32 }, [x!], x!.shape, dtype);
+  if (x!.dtype !== 'float16' && dtype !== 'float16') return convert(backend, x!, dtype);
+  if (x!.dtype === dtype) return copy(backend, x!);
+  const wide = x!.dtype === 'float16' ? halfToFloat(backend, x!) : dtype === 'float16' && x!.dtype !== 'float32' ? convert(backend, x!, 'float32') : x!;
+  const out = dtype === 'float16' ? floatToHalf(backend, wide) : dtype === 'float32' ? wide : convert(backend, wide, dtype);
+  if (wide !== x! && wide !== out) backend.disposeData(wide.dataId);
+  return out;
 });
 
+function copy(backend: WebGpuBackend, x: TensorInfo): TensorInfo {
+  const src = backend.data(x);
+  const out = backend.alloc(src.size, x.dtype);
+  backend.copyBuffer(src.buffer, out.buffer, storageBytes(src.size, x.dtype));
+  return { dataId: out, shape: x.shape, dtype: x.dtype };
+}
+
 /** Clone copies the buffer (unlike Reshape, which shares it). */
-registerKernel<WebGpuBackend>('webgpu', 'Clone', ({ inputs: [x], backend }) => {
-  const src = backend.data(x!);
-  const out = backend.alloc(src.size, x!.dtype);
-  backend.copyBuffer(src.buffer, out.buffer, src.size * 4);
-  return { dataId: out, shape: x!.shape, dtype: x!.dtype };
-});
+registerKernel<WebGpuBackend>('webgpu', 'Clone', ({ inputs: [x], backend }) => copy(backend, x!));
 
 /** Where(cond: bool, a, b) → cond ? a : b, all three broadcast; a and b share the output dtype. */
 registerKernel<WebGpuBackend>('webgpu', 'Where', ({ inputs: [cond, a, b], backend }) => {
