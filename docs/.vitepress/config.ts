@@ -19,7 +19,7 @@ const GUIDE: [page: string, title: string][] = [
   ['optimizers', 'Optimizers'],
   ['schedules', 'Learning-rate schedules'],
   ['clipping', 'Gradient clipping'],
-  ['mixed-precision', 'Loss scaling (mixed precision)'],
+  ['mixed-precision', 'Mixed precision: float16, autocast, loss scaling'],
   ['convergence', 'Convergence plots'],
   ['loss-landscape', 'Loss along a line'],
   ['diagnostics', 'Seeing inside training'],
