@@ -10,7 +10,7 @@
  */
 import { noGrad } from '@nn/autograd';
 import type { AnyModule } from '@nn/layers';
-import { keep, stack, tidy, Tensor } from '@nn/tensor';
+import { isFloating, keep, stack, tidy, Tensor } from '@nn/tensor';
 import { checkOptions, describe } from './args.js';
 import { diagnosedLayers, type LayerFilter } from './diagnostics.js';
 
@@ -85,7 +85,7 @@ export class ActivationProbe {
   #capture(name: string, module: AnyModule, output: unknown): void {
     if (!this.enabled || !module.training) return;
     const t = firstTensor(output);
-    if (!t || t.isDisposed || t.dtype !== 'float32') return;
+    if (!t || t.isDisposed || !isFloating(t.dtype)) return;
     const stats = noGrad(() => tidy(() => keep(stack([t.mean(), t.std()]))));
     this.#captured.get(name)?.dispose();
     this.#captured.set(name, stats);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import '@nn/autograd';
 import { autocast, memory, tensor, tidy, type Tensor } from '@nn/tensor';
-import { expectClose } from '@nn/testing';
+import { expectClose, useWebGpu } from '@nn/testing';
 import { GradScaler, SGD } from '@nn/optim';
 import {
   Conv2d, crossEntropy, GroupNorm, LayerNorm, Linear, loadPt, loadSafetensors, mseLoss, ReLU, saveSafetensors, savePt, Sequential,
@@ -121,5 +121,38 @@ describe('float16 tensors in files', () => {
   it('savePt writes a HalfStorage that loadPt reads back', () => {
     const back = loadPt(savePt({ h: h() })) as Record<string, Tensor>;
     expect(Array.from(back['h']!.dataSync())).toEqual(Array.from(h().dataSync()));
+  });
+});
+
+describe('autocast on WebGPU', () => {
+  const requireWebGpu = useWebGpu();
+  it('an MLP step with GradScaler.stepAsync gives the CPU step: float16 activations, float32 gradients', async (ctx) => {
+    requireWebGpu(ctx);
+    const run = async (device: 'cpu' | 'webgpu') => {
+      const { m } = mlp();
+      m.to(device);
+      const opt = new SGD(m.parameters(), { lr: 0.1 });
+      const scaler = new GradScaler({ initScale: 1024 });
+      const x = tensor(G.x, { shape: [5, 6], device });
+      const target = tensor(G.target, { dtype: 'int32', device });
+      const [logits, loss] = autocast(() => {
+        const logits = m.forward(x);
+        return [logits, crossEntropy(logits, target)];
+      });
+      expect([logits.dtype, loss.dtype]).toEqual(['float16', 'float32']);
+      scaler.scale(loss).backward();
+      const grads = await Promise.all(m.parameters().map(async (p) => [p.grad!.dtype, Array.from(await p.grad!.data())] as const));
+      await scaler.stepAsync(opt);
+      scaler.update();
+      return { logits: Array.from(await logits.data()), grads, weight: Array.from(await m.parameters()[0]!.data()) };
+    };
+    const [cpu, gpu] = [await run('cpu'), await run('webgpu')];
+    // float32 sums in another order can move a half by one unit in the last place (2^-10 relative).
+    expectClose(gpu.logits, cpu.logits, { rtol: 2 ** -10, atol: 1e-4, label: 'logits' });
+    gpu.grads.forEach(([dtype, g], i) => {
+      expect(dtype).toBe('float32');
+      expectClose(g, cpu.grads[i]![1], { rtol: 1e-2, atol: 1e-2, label: `grad ${i}` });
+    });
+    expectClose(gpu.weight, cpu.weight, { rtol: 1e-3, atol: 1e-4, label: 'weight after the step' });
   });
 });
