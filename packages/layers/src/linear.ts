@@ -1,6 +1,6 @@
 /** The affine layer y = x·Wᵀ + b (torch.nn.Linear) and its functional form. */
 import { kaimingUniform, uniform } from '@nn/init';
-import { add, autocast, autocastOp, engine, fmtShape, reshape, tidy, type Device, type Generator, type Tensor } from '@nn/tensor';
+import { add, autocastOp, engine, fmtShape, reshape, tidy, type Device, type Generator, type Tensor } from '@nn/tensor';
 import { checkBool, checkInt, checkOptions, checkSameDtype, checkTensor, FLOATS } from './args.js';
 import { Module } from './module.js';
 
@@ -23,9 +23,6 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       throw new Error(`${op}: bias must have shape [${out}] for weight of shape ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`);
   }
   checkSameDtype(op, x, { weight, bias });
-  // float16: product and bias in float32, rounded once (cuBLAS's float32 accumulation and epilogue).
-  if (x.dtype === 'float16')
-    return tidy(() => autocast(() => linear(x.float(), weight.float(), bias?.float() ?? null), { enabled: false }).half());
   if (x.rank === 0 || x.shape[x.rank - 1] !== inp)
     throw new Error(`${op}: expected input with last dim ${inp} (weight shape ${fmtShape(weight.shape)}), got shape ${fmtShape(x.shape)}`);
   return tidy(() => {

@@ -9,7 +9,7 @@
  * [O, N, oh·ow] product is put in [N, O, oh, ow] order.
  * Transposed convolution is its adjoint in x: cols = Wᵀ · x per group, y = Col2Im(cols).
  */
-import { add, autocast, autocastOp, engine, fmtShape, reshape, tidy, transpose, type Tensor } from '@nn/tensor';
+import { add, autocastOp, engine, fmtShape, reshape, tidy, transpose, type Tensor } from '@nn/tensor';
 import { checkInt, checkOptions, checkSameDtype, checkTensor, FLOATS } from '../args.js';
 import { asImage, convOutLen, showPair, windowAttrs, windowPair, type Pair, type Size1, type Size2 } from './window-args.js';
 
@@ -146,7 +146,6 @@ export function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias:
   const [image, back] = asImage(op, x, dims);
   const kernel = kernelOf(op, weight, dims, false);
   checkSameDtype(op, x, { weight, bias });
-  if (x.dtype === 'float16') return inFloat32(() => convNd(op, dims, x.float(), weight.float(), bias?.float() ?? null, opts));
   const g = convGeometry(op, dims, kernel, opts);
   const o = checkGroupsAndBias(op, weight, bias, false, g.groups);
   const [n, , h, w] = image.shape as [number, number, number, number];
@@ -170,11 +169,6 @@ export function convNd(op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias:
   });
 }
 
-/** A float16 convolution: computed in float32 (autocast off) and rounded once, as cuDNN accumulates in float32. */
-function inFloat32(conv: () => Tensor): Tensor {
-  return tidy(() => autocast(conv, { enabled: false }).half());
-}
-
 /** Transposed convolution of `dims` spatial dims (the shared body of convTranspose1d and convTranspose2d). */
 export function convTransposeNd(
   op: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvTransposeOptions<Size1 | Size2> | undefined,
@@ -185,7 +179,6 @@ export function convTransposeNd(
   const { stride, dilation, padding, outputPadding, groups } = convTransposeGeometry(op, dims, opts);
   const kernel = kernelOf(op, weight, dims, true);
   checkSameDtype(op, x, { weight, bias });
-  if (x.dtype === 'float16') return inFloat32(() => convTransposeNd(op, dims, x.float(), weight.float(), bias?.float() ?? null, opts));
   const cout = checkGroupsAndBias(op, weight, bias, true, groups);
   const [n, , h, w] = image.shape as [number, number, number, number];
   checkChannels(op, x, image, weight.shape[0]!, weight, groups);
