@@ -6,16 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import '@nn/autograd';
-import { autocast, memory, tensor, tidy, type Tensor } from '@nn/tensor';
+import { add, autocast, Generator, matmul, memory, ones, randn, relu, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
 import { expectClose, useWebGpu } from '@nn/testing';
 import { GradScaler, SGD } from '@nn/optim';
 import {
-  Conv2d, crossEntropy, GroupNorm, LayerNorm, Linear, loadPt, loadSafetensors, mseLoss, ReLU, saveSafetensors, savePt, Sequential,
+  binaryCrossEntropyWithLogits, conv1d, conv2d, Conv2d, crossEntropy, GroupNorm, LayerNorm, linear, Linear, loadPt, loadSafetensors,
+  mseLoss, nllLoss, ReLU, saveSafetensors, savePt, Sequential,
 } from './index.js';
 
 const G = JSON.parse(readFileSync(new URL('./golden/autocast.json', import.meta.url), 'utf8')) as {
   x: number[]; target: number[]; params: Record<string, number[]>; logits: number[]; hidden: number[]; loss: number;
-  grads: Record<string, number[]>;
+  grads: Record<string, number[]>; dtypes: Record<string, 'lower' | 'float32'>;
 };
 
 function mlp(): { m: Sequential; l1: Linear; l2: Linear } {
@@ -27,6 +28,29 @@ function mlp(): { m: Sequential; l1: Linear; l2: Linear } {
 }
 
 describe('autocast through the layers', () => {
+  it('gives the output dtypes PyTorch autocast gives (golden: its CPU autocast, where that list agrees with CUDA\'s)', () => {
+    const r = (shape: number[]) => randn(shape, { generator: new Generator(shape.length) });
+    const target = tensor([0, 2, 1], { dtype: 'int32' });
+    autocast(() => {
+      const low = matmul(r([3, 4]), r([4, 3]));
+      const ops: Record<string, () => Tensor> = {
+        matmul: () => matmul(r([3, 4]), r([4, 5])),
+        bmm: () => matmul(r([1, 3, 4]), r([1, 4, 5])),
+        linear: () => linear(r([3, 4]), r([5, 4]), zeros([5])),
+        conv2d: () => conv2d(r([1, 2, 5, 5]), r([3, 2, 3, 3])),
+        conv1d: () => conv1d(r([1, 2, 7]), r([3, 2, 3])),
+        'mse_loss(lower)': () => mseLoss(low, low.float()),
+        'cross_entropy(lower)': () => crossEntropy(low, target),
+        'nll_loss(lower)': () => nllLoss(low, target),
+        'bce_with_logits(lower)': () => binaryCrossEntropyWithLogits(low, zeros([3, 3])),
+        'add(lower, float32)': () => add(low, ones([3, 3])),
+        'relu(lower)': () => relu(low),
+      };
+      expect(Object.keys(ops).sort()).toEqual(Object.keys(G.dtypes).sort());
+      for (const [name, op] of Object.entries(ops)) expect([name, op().dtype]).toEqual([name, G.dtypes[name] === 'lower' ? 'float16' : 'float32']);
+    });
+  });
+
   it('runs linear and conv in float16 and norms and losses in float32, with float32 parameters', () => {
     const x = tensor(Array.from({ length: 2 * 3 * 4 * 4 }, (_, i) => Math.sin(i)), { shape: [2, 3, 4, 4] });
     autocast(() => {

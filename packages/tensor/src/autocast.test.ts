@@ -46,6 +46,14 @@ describe('autocast', () => {
     expect(autocast({ dtype: 'float16' }, () => matmul(f32([1, 2]), f32([2, 1])).dtype)).toBe('float16');
   });
 
+  it("PyTorch's form autocast(deviceType, fn) applies to that device's ops only", () => {
+    expect(autocast('cpu', () => matmul(f32([2, 3]), f32([3, 4]))).dtype).toBe('float16');
+    expect(autocast('webgpu', () => matmul(f32([2, 3]), f32([3, 4]))).dtype).toBe('float32');
+    expect(autocast('cpu', () => [isAutocastEnabled('cpu'), isAutocastEnabled('webgpu'), isAutocastEnabled()])).toEqual([true, false, true]);
+    expect(autocast('cpu', () => matmul(f32([1, 2]), f32([2, 1])), { enabled: false }).dtype).toBe('float32');
+    expect(() => autocast('cuda' as 'cpu', () => 1)).toThrow("autocast: deviceType must be 'cpu' or 'webgpu', got cuda");
+  });
+
   it('matmul in float16 is the float32 product of the halves, rounded once', () => {
     const a = tensor([[1.0001, 2.3], [0.1, -4]]);
     const b = tensor([[3.3, 0.7], [1.9, 5]]);

@@ -8,6 +8,7 @@
  * flush to zero.
  */
 import { engine } from './engine.js';
+import type { Device } from './backend.js';
 import type { Tensor } from './tensor.js';
 
 export interface AutocastOptions {
@@ -17,11 +18,12 @@ export interface AutocastOptions {
   dtype?: 'float16';
 }
 
-let enabled = false;
+/** On, and for which device's ops (null: every device). */
+let mode: { enabled: boolean; device: Device | null } = { enabled: false, device: null };
 
-/** Whether ops are autocast now. */
-export function isAutocastEnabled(): boolean {
-  return enabled;
+/** Whether ops are autocast now (on `device`'s tensors, when given). */
+export function isAutocastEnabled(device?: Device): boolean {
+  return mode.enabled && (device === undefined || mode.device === null || mode.device === device);
 }
 
 /** The dtype autocast lowers to ('float16'). */
@@ -33,12 +35,18 @@ export function getAutocastDtype(): 'float16' {
  * Runs `fn` with autocast on (or off, `{enabled: false}`) and returns its result; the previous mode comes
  * back afterwards, also when `fn` throws. An async `fn` keeps the mode until its promise settles (the mode is
  * global, like `noGrad`'s). Run the backward pass outside: its ops follow the forward's dtypes by themselves.
- * `autocast(opts, fn)` works too.
+ * `autocast(opts, fn)` works too, and PyTorch's form `autocast('webgpu', fn, opts?)` limits it to the ops on
+ * tensors of that device (as `torch.autocast('cuda')` leaves CPU ops alone).
  */
 export function autocast<T>(fn: () => T, opts?: AutocastOptions): T;
 export function autocast<T>(opts: AutocastOptions, fn: () => T): T;
-export function autocast<T>(a: (() => T) | AutocastOptions, b?: AutocastOptions | (() => T)): T {
-  const [fn, opts] = typeof a === 'function' ? [a, (b ?? {}) as AutocastOptions] : [b as () => T, a ?? {}];
+export function autocast<T>(deviceType: Device, fn: () => T, opts?: AutocastOptions): T;
+export function autocast<T>(...args: unknown[]): T {
+  const device = typeof args[0] === 'string' ? (args.shift() as string) : null;
+  if (device !== null && device !== 'cpu' && device !== 'webgpu')
+    throw new Error(`autocast: deviceType must be 'cpu' or 'webgpu', got ${device}`);
+  const [a, b] = args;
+  const [fn, opts] = typeof a === 'function' ? [a as () => T, (b ?? {}) as AutocastOptions] : [b as () => T, (a ?? {}) as AutocastOptions];
   if (typeof fn !== 'function') throw new Error(`autocast: fn must be a function, got ${typeof fn}`);
   if (typeof opts !== 'object' || opts === null) throw new Error(`autocast: options must be an object, got ${String(opts)}`);
   for (const k of Object.keys(opts))
@@ -47,17 +55,17 @@ export function autocast<T>(a: (() => T) | AutocastOptions, b?: AutocastOptions 
     throw new Error(`autocast: dtype must be 'float16', got ${String(opts.dtype)} (bfloat16 is not supported)`);
   if (opts.enabled !== undefined && typeof opts.enabled !== 'boolean')
     throw new Error(`autocast: enabled must be a boolean, got ${String(opts.enabled)}`);
-  const prev = enabled;
-  enabled = opts.enabled ?? true;
+  const prev = mode;
+  mode = { enabled: opts.enabled ?? true, device: device as Device | null };
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    enabled = prev;
+    mode = prev;
     throw e;
   }
-  if (result instanceof Promise) return result.finally(() => void (enabled = prev)) as T;
-  enabled = prev;
+  if (result instanceof Promise) return result.finally(() => void (mode = prev)) as T;
+  mode = prev;
   return result;
 }
 
@@ -71,7 +79,7 @@ export type AutocastList = 'float16' | 'float32';
  * inputs pass through, so `op` calling back into the same op ends there.
  */
 export function autocastOp<const A extends readonly (Tensor | null)[]>(list: AutocastList, inputs: A, op: (...xs: A) => Tensor): Tensor | null {
-  if (!enabled) return null;
+  if (!mode.enabled || (mode.device !== null && !inputs.some((x) => x?.device === mode.device))) return null;
   const from = list === 'float16' ? 'float32' : 'float16';
   if (!inputs.some((x) => x?.dtype === from)) return null;
   return engine.tidy(() => op(...(inputs.map((x) => (x?.dtype === from ? engine.runKernel('Cast', [x], { dtype: list }) : x)) as unknown as A)));
