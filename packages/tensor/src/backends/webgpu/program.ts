@@ -71,6 +71,25 @@ export const FLAT_MAIN_ARGS =
   '@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>';
 export const FLAT_INDEX = `gid.x + gid.y * nwg.x * ${FLAT_WORKGROUP}u`;
 
+/**
+ * A program of `threads` invocations, one per item, each running `body` (WGSL) with `i` its index; `body` must
+ * return early for i past the end (the grid rounds up to whole workgroups). `helpers` go before `main`.
+ */
+export function flatProgram(shaderKey: string, threads: number, uniforms: readonly number[], body: string, helpers = ''): Program {
+  return {
+    shaderKey,
+    workgroupSize: [FLAT_WORKGROUP, 1, 1],
+    dispatch: flatDispatch(Math.ceil(threads / FLAT_WORKGROUP)),
+    uniforms,
+    getUserCode: () => `${helpers}
+@compute @workgroup_size(${FLAT_WORKGROUP})
+fn main(${FLAT_MAIN_ARGS}) {
+  let i = ${FLAT_INDEX};
+  ${body}
+}`,
+  };
+}
+
 /** WGSL for the flat workgroup index of a `flatDispatch` grid (one workgroup per output element). */
 export const GROUP_MAIN_ARGS =
   '@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lidx: u32, @builtin(num_workgroups) nwg: vec3<u32>';

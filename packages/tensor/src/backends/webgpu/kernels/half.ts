@@ -9,7 +9,7 @@
 import type { TensorInfo } from '../../../backend.js';
 import { sizeOf } from '../../../shape.js';
 import type { WebGpuBackend } from '../backend-webgpu.js';
-import { FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, flatDispatch, type Program } from '../program.js';
+import { flatProgram } from '../program.js';
 
 const HALF_WGSL = /* wgsl */ `
 fn f32_to_half(x: f32) -> u32 {
@@ -43,62 +43,23 @@ fn half_to_f32(h: u32) -> f32 {
   return bitcast<f32>(sign | ((e + 112u) << 23u) | (m << 13u));
 }`;
 
-/** One thread per element: out[i] (f32) = the half in word i / 2 of in0. */
-class HalfToFloatProgram implements Program {
-  readonly shaderKey = 'half>f32';
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-
-  constructor(size: number) {
-    this.uniforms = [size];
-    this.dispatch = flatDispatch(Math.ceil(size / FLAT_WORKGROUP));
-  }
-
-  getUserCode(): string {
-    return `${HALF_WGSL}
-@compute @workgroup_size(${FLAT_WORKGROUP})
-fn main(${FLAT_MAIN_ARGS}) {
-  let i = ${FLAT_INDEX};
-  if (i >= u(0u)) { return; }
-  out[i] = half_to_f32((in0[i / 2u] >> (16u * (i % 2u))) & 0xffffu);
-}`;
-  }
-}
-
-/** One thread per word: out[k] holds in0[2k] (low half) and in0[2k + 1] (high half, zero past the end). */
-class FloatToHalfProgram implements Program {
-  readonly shaderKey = 'f32>half';
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-
-  constructor(size: number) {
-    this.uniforms = [size];
-    this.dispatch = flatDispatch(Math.ceil(Math.ceil(size / 2) / FLAT_WORKGROUP));
-  }
-
-  getUserCode(): string {
-    return `${HALF_WGSL}
-@compute @workgroup_size(${FLAT_WORKGROUP})
-fn main(${FLAT_MAIN_ARGS}) {
-  let k = ${FLAT_INDEX};
-  let n = u(0u);
-  if (2u * k >= n) { return; }
-  var word = f32_to_half(in0[2u * k]);
-  if (2u * k + 1u < n) { word = word | (f32_to_half(in0[2u * k + 1u]) << 16u); }
-  out[k] = word;
-}`;
-  }
-}
-
 /** x (float16) as float32. */
 export function halfToFloat(backend: WebGpuBackend, x: TensorInfo): TensorInfo {
-  return backend.runProgram(new HalfToFloatProgram(sizeOf(x.shape)), [x], x.shape, 'float32');
+  // One thread per element: out[i] is the half in word i / 2 of in0.
+  const n = sizeOf(x.shape);
+  const body = 'if (i >= u(0u)) { return; }\n  out[i] = half_to_f32((in0[i / 2u] >> (16u * (i % 2u))) & 0xffffu);';
+  return backend.runProgram(flatProgram('half>f32', n, [n], body, HALF_WGSL), [x], x.shape, 'float32');
 }
 
 /** x (float32) rounded to float16. */
 export function floatToHalf(backend: WebGpuBackend, x: TensorInfo): TensorInfo {
   backend.noteFloat16();
-  return backend.runProgram(new FloatToHalfProgram(sizeOf(x.shape)), [x], x.shape, 'float16');
+  // One thread per word: out[i] holds in0[2i] (low half) and in0[2i + 1] (high half, zero past the end).
+  const n = sizeOf(x.shape);
+  const body = `let n = u(0u);
+  if (2u * i >= n) { return; }
+  var word = f32_to_half(in0[2u * i]);
+  if (2u * i + 1u < n) { word = word | (f32_to_half(in0[2u * i + 1u]) << 16u); }
+  out[i] = word;`;
+  return backend.runProgram(flatProgram('f32>half', Math.ceil(n / 2), [n], body, HALF_WGSL), [x], x.shape, 'float16');
 }
