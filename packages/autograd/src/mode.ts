@@ -2,7 +2,7 @@
  * Gradient mode: whether ops on tensors that require gradients are recorded. Global, like PyTorch's
  * `torch.is_grad_enabled()`; `noGrad`/`enableGrad` switch it for the duration of a function.
  */
-import { describeValue as describe } from '@nn/tensor';
+import { describeValue as describe, withRestore } from '@nn/tensor';
 
 let enabled = true;
 
@@ -35,18 +35,5 @@ function withGradMode<T>(op: string, on: boolean, fn: () => T): T {
   if (typeof fn !== 'function') throw new Error(`${op}: fn must be a function, got ${describe(fn)}`);
   const prev = enabled;
   enabled = on;
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    enabled = prev;
-    throw e;
-  }
-  if (result instanceof Promise) {
-    return result.finally(() => {
-      enabled = prev;
-    }) as T;
-  }
-  enabled = prev;
-  return result;
+  return withRestore(fn, () => void (enabled = prev));
 }

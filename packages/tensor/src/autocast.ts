@@ -57,15 +57,23 @@ export function autocast<T>(...args: unknown[]): T {
     throw new Error(`autocast: enabled must be a boolean, got ${String(opts.enabled)}`);
   const prev = mode;
   mode = { enabled: opts.enabled ?? true, device: device as Device | null };
+  return withRestore(fn, () => void (mode = prev));
+}
+
+/**
+ * `fn()`, then `restore()`: at once, when `fn` throws, or when its promise settles if it is async. How a global
+ * mode (autocast here, gradient recording in @nn/autograd) is scoped to a callback.
+ */
+export function withRestore<T>(fn: () => T, restore: () => void): T {
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    mode = prev;
+    restore();
     throw e;
   }
-  if (result instanceof Promise) return result.finally(() => void (mode = prev)) as T;
-  mode = prev;
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
   return result;
 }
 

@@ -21,7 +21,7 @@ export { setNumThreads, getNumThreads } from './backends/cpu/threads/num-threads
 export { registerKernel, getKernel, hasKernel, kernelNames } from './kernel-registry.js';
 export { broadcastShapes, normalizeDim, normalizeDims, sizeOf, stridesOf, shapesEqual, fmtShape, reducedShape } from './shape.js';
 export { promoteTypes, isFloating } from './dtype.js';
-export { autocast, autocastOp, isAutocastEnabled, getAutocastDtype, type AutocastOptions, type AutocastList } from './autocast.js';
+export { autocast, autocastOp, withRestore, isAutocastEnabled, getAutocastDtype, type AutocastOptions, type AutocastList } from './autocast.js';
 export { FLOAT16_MAX, roundToHalf, toHalfBits, fromHalfBits, encodeHalf, decodeHalf } from './float16.js';
 import './in-place.js';
 import './backends/cpu/register.js';
