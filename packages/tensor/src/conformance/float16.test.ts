@@ -105,3 +105,14 @@ describeBackends('float16', (device) => {
     expect(memory().numBytes).toBe(bytes);
   });
 });
+
+describeBackends('float16 between devices', (device) => {
+  itKernel(device, ['Cast'], 'moves to and from the CPU bit for bit (odd lengths too)', async () => {
+    const values = [1, -2.5, 65504, 1e-7, NaN, 0.1, 3];
+    const cpu = tensor(values, { dtype: 'float16' });
+    const there = cpu.to(device);
+    expect(there.dtype).toBe('float16');
+    const back = await there.toAsync('cpu');
+    expect(Array.from(back.dataSync())).toEqual(Array.from(cpu.dataSync()));
+  });
+});
