@@ -19,6 +19,7 @@ function checkpoint(): { c: Checkpoint; opt: AdamW } {
     rng: { seed: 1, offset: 2 } as never, loader: { epoch: 1 }, validationLoader: null,
     model: { w: tensor([[1, 2]]), 'bn.num_batches_tracked': tensor(4, { dtype: 'int32' }) },
     optimizer: opt.stateDict(),
+    scaler: { scale: 1024, growth_factor: 2, backoff_factor: 0.5, growth_interval: 3, _growth_tracker: 1 },
     best: { w: tensor([[NaN, -0]]) },
     running: { names: ['loss', 'accuracy'], sums: [tensor(3), tensor(2.5)] },
   };
@@ -50,6 +51,16 @@ describe('checkpoint format', () => {
     opt.dispose();
   });
 
+  it('reads a version 2 checkpoint written before the scaler field (fit without mixed precision) with scaler null', async () => {
+    const { c, opt } = checkpoint();
+    const { scaler: _, ...older } = c;
+    const back = decodeCheckpoint('test', await encodeCheckpoint(older as Checkpoint));
+    expect(back.scaler).toBeNull();
+    expectSame(back, { ...c, scaler: null });
+    dispose([back, c]);
+    opt.dispose();
+  });
+
   it('still reads version 1 checkpoints (safetensors with the JSON in its metadata)', () => {
     const { c, opt } = checkpoint();
     const back = decodeCheckpoint('test', encodeV1(c));
@@ -70,6 +81,9 @@ describe('checkpoint format', () => {
     expect(() => decodeCheckpoint('test', save({ ...c, step: -1 }))).toThrow('test: checkpoint field step must be an integer >= 0, got -1');
     expect(() => decodeCheckpoint('test', save({ ...c, model: { w: 1 } }))).toThrow('test: checkpoint field model must be a state dict of tensors');
     expect(() => decodeCheckpoint('test', save({ ...c, running: { names: ['loss'], sums: [] } }))).toThrow('test: checkpoint field running must be {names, sums} or null');
+    expect(() => decodeCheckpoint('test', save({ ...c, scaler: { scale: 'big' } }))).toThrow(
+      "test: checkpoint field scaler must be a GradScaler state dict (numbers under PyTorch's keys) or null",
+    );
     expect(memory().numTensors).toBe(before + 1); // the tensor([1]) of the third case, owned by the test
     dispose(c);
     opt.dispose();

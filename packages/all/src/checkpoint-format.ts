@@ -4,10 +4,13 @@
  * state dict, the optimizer's state tensors, early stopping's best weights and the running sums of the epoch in
  * progress as tensors. `loadFile(path)` reads one like any other file of `save`.
  *
+ * `scaler` (the GradScaler's `stateDict()` of a mixed-precision run, else null) was added within version 2: a
+ * checkpoint without the field reads as null.
+ *
  * Version 1 checkpoints (one safetensors file with the JSON in the header's `__metadata__` under `nn.fit`, the
  * tensors named `model.*`, `optimizer.<param>.<key>`, `best.*`, `running.<name>`) are still read.
  */
-import type { OptimizerStateDict } from '@nn/optim';
+import type { GradScalerStateDict, OptimizerStateDict } from '@nn/optim';
 import { load, loadSafetensors, readSafetensorsHeader, saveAsync } from '@nn/layers';
 import { dispose, Tensor, type GeneratorState } from '@nn/tensor';
 import { isPlainObject } from './args.js';
@@ -42,6 +45,12 @@ export interface Checkpoint {
   model: Record<string, Tensor>;
   /** The optimizer's `stateDict()`. */
   optimizer: OptimizerStateDict;
+  /**
+   * The loss scaler's `stateDict()` (PyTorch's keys: scale, growth_factor, backoff_factor, growth_interval,
+   * _growth_tracker) when fit ran with mixed precision and an enabled scaler; null otherwise (and in checkpoints
+   * written before mixed precision existed).
+   */
+  scaler: GradScalerStateDict | null;
   /** Early stopping's best weights (when it restores them), else null. */
   best: Record<string, Tensor> | null;
   /** The running sums of the epoch in progress (`loss`, then the metrics), or null before its first batch. */
@@ -85,6 +94,9 @@ function check(op: string, c: unknown): Checkpoint {
   if (!tensors(c.model)) throw new Error(`${op}: checkpoint field model must be a state dict of tensors`);
   if (c.best !== null && !tensors(c.best)) throw new Error(`${op}: checkpoint field best must be a state dict of tensors or null`);
   if (!isPlainObject(c.optimizer)) throw new Error(`${op}: checkpoint field optimizer must be an optimizer state dict`);
+  const scaler = c.scaler ?? null;
+  if (scaler !== null && !(isPlainObject(scaler) && Object.values(scaler).every((v) => typeof v === 'number')))
+    throw new Error(`${op}: checkpoint field scaler must be a GradScaler state dict (numbers under PyTorch's keys) or null`);
   const r = c.running;
   if (
     r !== null &&
@@ -92,7 +104,7 @@ function check(op: string, c: unknown): Checkpoint {
       r.names.every((n) => typeof n === 'string') && r.sums.every((t) => t instanceof Tensor))
   )
     throw new Error(`${op}: checkpoint field running must be {names, sums} or null`);
-  return { ...(c as unknown as Checkpoint), version: VERSION };
+  return { ...(c as unknown as Checkpoint), scaler: scaler as GradScalerStateDict | null, version: VERSION };
 }
 
 /** Version 1: a safetensors file whose `__metadata__['nn.fit']` holds the JSON, in the shape of a `Checkpoint`. */

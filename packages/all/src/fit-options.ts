@@ -1,5 +1,5 @@
 /** The options of `fit`, their defaults and their validation. */
-import type { OptimizerStateDict } from '@nn/optim';
+import { GradScaler, type OptimizerStateDict } from '@nn/optim';
 import type { ReduceLROnPlateau, Scheduler } from '@nn/schedulers';
 import type { Tensor } from '@nn/tensor';
 import { checkOneOf, checkOptions, checkPositiveInt, checkString, describe, isPlainObject } from './args.js';
@@ -55,6 +55,16 @@ export interface FitOptions {
   schedulerMonitor?: string;
   /** Clip the gradients' global L2 norm to this before each step (`clipGradNorm`). */
   clipNorm?: number;
+  /**
+   * Mixed-precision training (default false): the forward pass and the loss run inside `autocast` (matmul,
+   * linear and conv in float16), backward runs on `scaler.scale(loss)`, and `scaler.step(optimizer)` /
+   * `scaler.update()` replace `optimizer.step()`, so a step whose float16 gradients overflowed is skipped and the
+   * scale backs off. With `clipNorm`, the gradients are unscaled first (`scaler.unscale_`), so the threshold
+   * applies to the true gradients. `true` uses a `new GradScaler()`; pass your own `GradScaler` to choose its
+   * settings (`initScale`, `growthInterval`, ...) and to read `getScale()` during training. Validation runs in
+   * float32. The scaler's state is saved in checkpoints (see the mixed-precision docs for resuming across settings).
+   */
+  mixedPrecision?: boolean | GradScaler;
   /** Data evaluated after each epoch (evaluation mode, no gradients): logs `valLoss` and `val<Metric>`. */
   validation?: { loader: Iterable<Batch>; metrics?: 'auto' | MetricSpec[] };
   /** Metrics besides the loss (default 'auto': accuracy when the outputs are class scores [N, C]). */
@@ -98,6 +108,8 @@ export interface FitConfig {
   schedulerInterval: 'step' | 'epoch';
   schedulerMonitor: string;
   clipNorm: number | undefined;
+  /** The loss scaler when mixed precision is on, else null. */
+  scaler: GradScaler | null;
   validation: { loader: FitLoader; metrics: Metric[] | 'auto' | undefined } | undefined;
   metrics: Metric[] | 'auto';
   callbacks: Callback[];
@@ -111,7 +123,7 @@ export interface FitConfig {
 }
 
 const OPTIONS = [
-  'optimizer', 'loss', 'epochs', 'scheduler', 'schedulerInterval', 'schedulerMonitor', 'clipNorm', 'validation', 'metrics',
+  'optimizer', 'loss', 'epochs', 'scheduler', 'schedulerInterval', 'schedulerMonitor', 'clipNorm', 'mixedPrecision', 'validation', 'metrics',
   'callbacks', 'earlyStopping', 'checkpoint', 'resume', 'progress', 'output', 'signal', 'plot',
 ] as const;
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'];
@@ -153,6 +165,8 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
       throw new Error(`${op}: clipNorm must be a positive finite number, got ${describe(o.clipNorm)}`);
     clipNorm = o.clipNorm;
   }
+
+  const scaler = checkMixedPrecision(op, o.mixedPrecision);
 
   let validation: FitConfig['validation'];
   if (o.validation !== undefined) {
@@ -221,11 +235,23 @@ export function checkFitOptions(op: string, model: unknown, loader: unknown, opt
   if (params.length === 0) throw new Error(`${op}: the optimizer has no parameters`);
   return {
     model: model as FitModel, loader: train, optimizer, params, loss: o.loss, epochs, scheduler, schedulerInterval, schedulerMonitor,
-    clipNorm, validation, metrics: resolveMetrics(op, o.metrics), callbacks, earlyStopping: o.earlyStopping, checkpoint, resume,
+    clipNorm, scaler, validation, metrics: resolveMetrics(op, o.metrics), callbacks, earlyStopping: o.earlyStopping, checkpoint, resume,
     progress, output, signal, plot,
   };
 }
 
+/** The GradScaler methods fit calls (duck-typed, so a scaler from another copy of @nn/optim works too). */
+const SCALER_METHODS = ['scale', 'unscale_', 'step', 'stepAsync', 'update', 'getScale', 'stateDict', 'loadStateDict'] as const;
+
+/** `mixedPrecision`: false/undefined → null, true → a new GradScaler, a GradScaler → itself. */
+function checkMixedPrecision(op: string, v: unknown): GradScaler | null {
+  if (v === undefined || v === false) return null;
+  if (v === true) return new GradScaler();
+  if (v instanceof GradScaler) return v;
+  if (v !== null && typeof v === 'object' && SCALER_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'))
+    return v as GradScaler;
+  throw new Error(`${op}: mixedPrecision must be true, false or a GradScaler (from @nn/optim), got ${describe(v)}`);
+}
 
 /** A resume source: a non-empty path or location that can be read, or bytes. */
 function checkResume(op: string, v: unknown): FileSource {

@@ -3,11 +3,17 @@
  * clipping, optimizer step, per-step scheduler step — so `memory().numTensors` stays flat; the loss and metrics
  * are accumulated on the device and read only at the end of an epoch and when the progress bar redraws.
  * Checkpoints capture everything a run depends on, so a resumed run continues bit for bit.
+ *
+ * With `mixedPrecision`, the forward pass and the loss run inside `autocast`, backward runs on the scaled loss
+ * and a `GradScaler` steps the optimizer (skipping steps whose gradients overflowed). On the CPU the step stays
+ * one synchronous `tidy`; on WebGPU the scaler's one read per step (its found-inf flag) is awaited, so the step
+ * is split around that `await`.
  */
 import { backward, noGrad } from '@nn/autograd';
 import { clipGradNorm } from '@nn/clip';
 import { ReduceLROnPlateau } from '@nn/schedulers';
-import { defaultGenerator, dispose, tidy, type Tensor } from '@nn/tensor';
+import type { GradScaler, GradScalerStateDict } from '@nn/optim';
+import { autocast, defaultGenerator, dispose, tidy, type Tensor } from '@nn/tensor';
 import { describe } from './args.js';
 import { decodeCheckpoint, encodeCheckpoint, FORMAT, VERSION, type Checkpoint } from './checkpoint-format.js';
 import { EarlyStopping } from './early-stopping.js';
@@ -35,6 +41,13 @@ export async function fit(model: FitModel, loader: FitLoader, options: FitOption
 }
 
 const OP = 'fit';
+
+/** The scaler's state for a checkpoint: null without mixed precision or with a disabled scaler (whose state is {}). */
+function scalerState(scaler: GradScaler | null): GradScalerStateDict | null {
+  if (!scaler) return null;
+  const state = scaler.stateDict();
+  return Object.keys(state).length ? (state as GradScalerStateDict) : null;
+}
 
 class Trainer {
   readonly c: FitConfig;
@@ -101,6 +114,8 @@ class Trainer {
   async trainEpoch(epoch: number): Promise<void> {
     const { model, loader, callbacks, signal, checkpoint } = this.c;
     model.train(true);
+    // The scaler's found-inf flag can only be read asynchronously off the CPU.
+    const asyncStep = this.c.scaler !== null && this.device !== 'cpu';
     if (this.batchInEpoch === 0) {
       this.acc?.dispose();
       this.acc = null;
@@ -124,7 +139,7 @@ class Trainer {
         try {
           const [x, y] = batchParts(OP, next.value);
           n = x.shape[0]!;
-          loss = this.trainStep(x, y);
+          loss = asyncStep ? await this.trainStepAsync(x, y) : this.trainStep(x, y);
         } finally {
           dispose(next.value);
         }
@@ -150,24 +165,77 @@ class Trainer {
     this.sessionSamples = samples;
   }
 
-  /** One optimizer step on a batch; returns the batch loss (detached; the caller disposes it). */
+  /**
+   * One optimizer step on a batch, synchronously (always on the CPU; on WebGPU without mixed precision);
+   * returns the batch loss (detached, unscaled; the caller disposes it).
+   */
   trainStep(x: Tensor, y: Tensor): Tensor {
-    const { model, optimizer, scheduler, clipNorm } = this.c;
+    const { optimizer, scaler } = this.c;
     return tidy(() => {
-      optimizer.zeroGrad();
-      const output = model.call(x);
-      const loss = checkLoss(OP, this.c.loss(output, y));
-      const metrics = (this.metrics ??= autoMetrics(output, y));
-      this.acc ??= new Accumulator(['loss', ...metrics.map((m) => m.name)], output.device);
-      const acc = this.acc;
-      noGrad(() => acc.add([loss.detach(), ...metrics.map((m) => m.fn(output.detach(), y))], x.shape[0]!));
-      backward(loss);
-      if (clipNorm !== undefined) clipGradNorm(this.c.params, clipNorm);
+      const loss = this.forwardBackward(x, y);
       this.lastLr = optimizer.paramGroups[0]!.lr;
-      optimizer.step();
-      if (scheduler && !(scheduler instanceof ReduceLROnPlateau) && this.c.schedulerInterval === 'step') scheduler.step();
+      if (scaler) {
+        scaler.step(optimizer); // skips optimizer.step() when a gradient is inf/NaN
+        scaler.update();
+      } else optimizer.step();
+      this.stepScheduler();
       return loss.detach();
     });
+  }
+
+  /**
+   * The mixed-precision step off the CPU: as `trainStep`, but awaiting `scaler.stepAsync` (the step's one read,
+   * of the found-inf flag) between the backward pass and the scheduler. `optimizer.step()` frees its own
+   * temporaries, so it may run outside a `tidy`.
+   */
+  async trainStepAsync(x: Tensor, y: Tensor): Promise<Tensor> {
+    const { optimizer } = this.c;
+    const scaler = this.c.scaler!;
+    const loss = tidy(() => this.forwardBackward(x, y).detach());
+    try {
+      this.lastLr = optimizer.paramGroups[0]!.lr;
+      await scaler.stepAsync(optimizer);
+      scaler.update(); // uses the flag stepAsync read: no further read
+      tidy(() => this.stepScheduler());
+      return loss;
+    } catch (e) {
+      loss.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * Inside the caller's `tidy`: zeroGrad, forward and loss (inside `autocast` with mixed precision), the running
+   * loss and metrics, backward (of the scaled loss with mixed precision) and clipping (of the unscaled gradients
+   * with mixed precision). Returns the loss, float32 and unscaled.
+   */
+  forwardBackward(x: Tensor, y: Tensor): Tensor {
+    const { model, optimizer, clipNorm, scaler } = this.c;
+    optimizer.zeroGrad();
+    const forward = (): [Tensor, Tensor] => {
+      const output = model.call(x);
+      return [output, checkLoss(OP, this.c.loss(output, y))];
+    };
+    const [output, raw] = scaler ? autocast(forward) : forward();
+    // The library's losses are float32 under autocast. A loss that stays float16 is widened, as multiplying it by
+    // PyTorch's float32 scale tensor widens it: the scaled value and the reported loss are float32.
+    const loss = raw.dtype === 'float16' ? raw.cast('float32') : raw;
+    const metrics = (this.metrics ??= autoMetrics(output, y));
+    this.acc ??= new Accumulator(['loss', ...metrics.map((m) => m.name)], output.device);
+    const acc = this.acc;
+    noGrad(() => acc.add([loss.detach(), ...metrics.map((m) => m.fn(output.detach(), y))], x.shape[0]!));
+    backward(scaler ? scaler.scale(loss) : loss);
+    if (clipNorm !== undefined) {
+      scaler?.unscale_(optimizer); // clip the true gradients, not the scaled ones
+      clipGradNorm(this.c.params, clipNorm);
+    }
+    return loss;
+  }
+
+  /** A per-step scheduler's step (also after a step the scaler skipped, as PyTorch's loop does). */
+  stepScheduler(): void {
+    const { scheduler } = this.c;
+    if (scheduler && !(scheduler instanceof ReduceLROnPlateau) && this.c.schedulerInterval === 'step') scheduler.step();
   }
 
   /** Validation, history, schedulers, early stopping, callbacks and checkpoint after epoch `epoch`; true to stop. */
@@ -257,6 +325,7 @@ class Trainer {
         validationLoader: typeof validation?.loader.stateDict === 'function' ? validation.loader.stateDict() : null,
         model: modelState,
         optimizer: optimizerState,
+        scaler: scalerState(this.c.scaler),
         best: this.early?.bestWeights ?? null,
         running: this.acc ? { names: [...this.acc.names], sums: [...this.acc.sums] } : null,
       };
@@ -276,6 +345,7 @@ class Trainer {
     const { model, optimizer, scheduler, loader, validation } = this.c;
     const ckpt = decodeCheckpoint(op, await readBytes(op, source));
     let keepBest: Record<string, Tensor> | null = null;
+    let scalerNote: string | null = null;
     try {
       try {
         model.loadStateDict(ckpt.model);
@@ -283,6 +353,7 @@ class Trainer {
         throw new Error(`${op}: the model does not match the checkpoint: ${(e as Error).message}`);
       }
       optimizer.loadStateDict(ckpt.optimizer);
+      scalerNote = this.restoreScaler(op, ckpt.scaler);
       if (scheduler) {
         if (!ckpt.scheduler) throw new Error(`${op}: fit has a scheduler (${scheduler.constructor.name}) but the checkpoint has none`);
         if (ckpt.scheduler.name !== scheduler.constructor.name)
@@ -317,6 +388,29 @@ class Trainer {
       `resumed from ${name}: ${ckpt.epoch} epoch${ckpt.epoch === 1 ? '' : 's'} done, step ${ckpt.step}` +
         (ckpt.batch ? `, ${ckpt.batch} batches into epoch ${ckpt.epoch + 1}` : ''),
     );
+    if (scalerNote) this.progress.message(scalerNote);
+  }
+
+  /**
+   * Restores the loss scaler from a checkpoint. The rule across settings: a checkpoint's scaler state is loaded
+   * when fit runs with an enabled scaler, and dropped when it does not; a run checkpointed without one (float32,
+   * or a disabled scaler) resumed with mixed precision starts the scaler fresh. Returns a note for either change.
+   */
+  restoreScaler(op: string, saved: GradScalerStateDict | null): string | null {
+    const { scaler } = this.c;
+    const enabled = scalerState(scaler) !== null;
+    if (enabled && saved) {
+      try {
+        scaler!.loadStateDict(saved);
+      } catch (e) {
+        throw new Error(`${op}: the checkpoint's loss-scaler state does not load: ${(e as Error).message}`);
+      }
+      return null;
+    }
+    if (enabled) return `mixed precision: the checkpoint has no loss-scaler state (written without mixed precision); the GradScaler starts at scale ${scaler!.getScale()}`;
+    if (saved && scaler) return `the checkpoint's loss scale (${saved.scale}) is not used: fit's GradScaler is disabled`;
+    if (saved) return `the checkpoint was written with mixed precision (loss scale ${saved.scale}); training continues in float32 without it`;
+    return null;
   }
 
   /** The metrics of a resumed epoch, which must be those it started with. */
