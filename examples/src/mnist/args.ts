@@ -26,6 +26,8 @@ export interface TrainOptions {
   clip: number;
   /** Fraction of the training steps spent warming up linearly. */
   warmup: number;
+  /** Mixed precision: fit's `mixedPrecision: true` (float16 autocast forward, GradScaler). */
+  amp: boolean;
   /** Use only the first N training and N/6 test images (quick runs). */
   limit: number | null;
   checkpoint: string | null;
@@ -54,6 +56,7 @@ export const DEFAULTS: TrainOptions = {
   augment: null,
   clip: 1,
   warmup: 0.05,
+  amp: false,
   limit: null,
   checkpoint: null,
   resume: null,
@@ -89,6 +92,10 @@ flags:
                       npm digits, whose 8,500 images overfit without it; 0, off, with --data)
   --clip X            clip the global gradient norm to X (default ${DEFAULTS.clip})
   --warmup F          fraction of the steps spent in linear warmup (default ${DEFAULTS.warmup})
+  --amp               mixed precision: the forward pass in float16 (autocast) with dynamic loss scaling
+                      (GradScaler); weights, gradients and the optimizer stay float32, and the test set
+                      is evaluated in float32. Saves activation memory; on the CPU it is slower (every
+                      float16 kernel widens to float32 and rounds back)
   --limit N           use only N training images (and N/6 test images) for a quick run
   --checkpoint PATH   save a checkpoint (loadFile reads it) after every epoch and on Ctrl-C
   --resume PATH       continue the run saved in PATH exactly where it stopped
@@ -150,6 +157,11 @@ const FLAGS: Record<string, [keyof TrainOptions, Parser]> = {
   '--plot': ['plot', text],
 };
 
+/** Flags that take no value: present means true. */
+const SWITCHES: Record<string, keyof TrainOptions> = {
+  '--amp': 'amp',
+};
+
 /** Parses `argv` (without node and the script); returns 'help' for --help. Throws UsageError for bad flags. */
 export function parseArgs(argv: readonly string[]): TrainOptions | 'help' {
   const opts: TrainOptions = { ...DEFAULTS, hidden: [...DEFAULTS.hidden], channels: [...DEFAULTS.channels] };
@@ -158,6 +170,12 @@ export function parseArgs(argv: readonly string[]): TrainOptions | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const switchKey = SWITCHES[flag];
+    if (switchKey) {
+      if (flag !== arg) throw new UsageError(`${flag} takes no value, got '${arg}'`);
+      (opts as unknown as Record<string, unknown>)[switchKey] = true;
+      continue;
+    }
     const spec = FLAGS[flag];
     if (!spec) throw new UsageError(arg.startsWith('-') ? `unknown flag '${flag}'` : `unexpected argument '${arg}'`);
     let value: string | undefined;

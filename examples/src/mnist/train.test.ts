@@ -56,11 +56,24 @@ describe('mnist trainer', () => {
     expect(Number(m![1])).toBeGreaterThan(50); // chance is 10%
   });
 
+  it('trains with mixed precision (--amp), saying so in the header', async () => {
+    const { out, err } = io();
+    const code = await main(['--amp', '--epochs', '1', '--limit', '1200', '--hidden', '64'], { out, err });
+    expect(err.text).toBe('');
+    expect(code).toBe(0);
+    const lines = out.text.trimEnd().split('\n');
+    expect(lines[1]).toBe('model 784-64-BN-ReLU-Drop(0.1)-10 (50954 parameters), backend cpu, seed 0, mixed precision (float16 autocast, loss scaling)');
+    expect(lines[3]).toMatch(/^epoch 1\/1  19 batches  loss \d\.\d{4}  accuracy \d+\.\d\d%  valLoss \d\.\d{4}  valAccuracy /);
+    const m = /^test accuracy: (\d+\.\d)% on 200 test images$/.exec(lines[4]!);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(50); // chance is 10%
+  });
+
   it('prints the help and exits 0', async () => {
     const { out, err } = io();
     expect(await main(['--help'], { out, err })).toBe(0);
     expect(out.text).toMatch(/^usage: node examples\/dist\/mnist\/train\.js \[flags\]/);
-    for (const flag of ['--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--backend', '--seed', '--hidden', '--channels', '--norm', '--limit', '--checkpoint', '--resume', '--plot', '--data'])
+    for (const flag of ['--model', '--epochs', '--batch-size', '--lr', '--optimizer', '--backend', '--seed', '--hidden', '--channels', '--norm', '--limit', '--checkpoint', '--resume', '--plot', '--data', '--amp'])
       expect(out.text).toContain(`  ${flag} `);
   });
 
@@ -76,6 +89,8 @@ describe('mnist trainer', () => {
       [['--hidden', '256,x'], "mnist: --hidden needs positive integers separated by commas, got '256,x' (try --help)\n"],
       [['--batch-size'], 'mnist: --batch-size needs a value (try --help)\n'],
       [['train'], "mnist: unexpected argument 'train' (try --help)\n"],
+      [['--amp=yes'], "mnist: --amp takes no value, got '--amp=yes' (try --help)\n"],
+      [['--amp', 'on'], "mnist: unexpected argument 'on' (try --help)\n"],
     ];
     for (const [argv, message] of cases) {
       const { out, err } = io();
@@ -91,5 +106,6 @@ describe('mnist trainer', () => {
       ...DEFAULTS, hidden: [512, 128], norm: 'layer', lr: 0.01, data: '/d', augment: 0,
     });
     expect(parseArgs(['--model', 'cnn', '--channels=16,32,64'])).toEqual({ ...DEFAULTS, model: 'cnn', channels: [16, 32, 64] });
+    expect(parseArgs(['--amp', '--epochs', '3'])).toEqual({ ...DEFAULTS, amp: true, epochs: 3 });
   });
 });

@@ -72,7 +72,10 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
   });
   const nParams = model.parameters().reduce((s, p) => s + p.size, 0);
   say(data.description);
-  say(`model ${description} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}`);
+  say(
+    `model ${description} (${nParams} parameters), backend ${o.backend}, seed ${o.seed}` +
+      (o.amp ? ', mixed precision (float16 autocast, loss scaling)' : ''),
+  );
   say(
     `${o.optimizer} lr ${lr} weight decay ${o.weightDecay}, ${warmupSteps} warmup steps then cosine decay, clip ${o.clip}, ` +
       `${augment ? `shifts up to ${augment}px` : 'no augmentation'}, batch ${batchSize}, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${loader.length} steps`,
@@ -80,7 +83,7 @@ export async function train(o: TrainOptions, io: Io): Promise<Result> {
 
   try {
     const history = await fit(model, loader, {
-      optimizer, scheduler, loss: crossEntropy, epochs, clipNorm: o.clip,
+      optimizer, scheduler, loss: crossEntropy, epochs, clipNorm: o.clip, mixedPrecision: o.amp,
       validation: { loader: testLoader }, output: io.out, signal: io.signal,
       checkpoint: o.checkpoint ? { path: o.checkpoint } : undefined,
       resume: o.resume ?? undefined,
