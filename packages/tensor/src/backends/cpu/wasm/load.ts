@@ -61,7 +61,8 @@ export interface KernelInstance<E> {
   reserve(bytes: number): number;
   /**
    * The byte address of a staging area of at least `bytes`, reused across calls (content arbitrary; valid until
-   * the next call). Make views after calling it, as for `reserve`.
+   * the next call), or -1 when the heap has no room for it: the caller then runs its TypeScript kernel. Make
+   * views after calling it, as for `reserve`.
    */
   workspace(bytes: number): number;
 }
@@ -111,8 +112,8 @@ function instantiateKernels<E>(module: WebAssembly.Module, heap: WebAssembly.Mem
       workspace(bytes) {
         if (bytes > area.bytes) {
           if (area.at >= 0) freeHeap(area.at, area.bytes);
-          area = { at: -1, bytes: 0 };
-          area = { at: reserve(bytes), bytes };
+          const at = allocHeap(bytes);
+          area = at >= 0 ? { at, bytes } : { at: -1, bytes: 0 };
         }
         return area.at;
       },

@@ -59,6 +59,7 @@ export function wasmMaxPoolIndices(
   const xOff = Math.ceil((xsOff + 4 * xs.length) / 16) * 16;
   const outOff = xOff + (srcAt >= 0 ? 0 : 4 * per * plane);
   const base = k.workspace(outOff + (outHeapAt >= 0 ? 0 : 4 * per * grid));
+  if (base < 0) return false; // a full heap: the TypeScript kernel
   // Views after the workspace call (growing a module's own memory detaches its old buffer).
   const buf = k.memory.buffer;
   new Int32Array(buf, base, ys.length).set(ys);
@@ -96,6 +97,7 @@ export function wasmCol2Im(cols: Float32Array, a: Col2ImAttrs, out: Float32Array
   const colsHeapAt = addressOf(k, cols);
   const outOff = colsHeapAt >= 0 ? 0 : 4 * rowsLen;
   const base = k.workspace(outOff + 4 * n * plane);
+  if (base < 0) return false;
   const buf = k.memory.buffer;
   const colsIn = new Float32Array(buf, base, colsHeapAt >= 0 ? 0 : rowsLen);
   const planes = new Float32Array(buf, base + outOff, n * plane);
