@@ -563,3 +563,52 @@ export function dotRows(a: usize, b: usize, rows: i32, len: i32, out: usize): vo
     store<f64>(out + (<usize>r << 3), t);
   }
 }
+
+// ---- float16 conversions (the CPU backend's float16 storage; same bits as src/float16.ts) ----
+
+/** o[i] (float32) = the IEEE half with bits x[i] (u16), exactly. */
+export function halfToFloat(x: usize, o: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const h = <u32>load<u16>(x + (<usize>i << 1));
+    const sign = (h & 0x8000) << 16;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    let bits: u32;
+    if (e == 0) bits = sign | reinterpret<u32>(<f32>m * 5.9604644775390625e-8);
+    else if (e == 31) bits = sign | 0x7f800000 | (m << 13);
+    else bits = sign | ((e + 112) << 23) | (m << 13);
+    store<u32>(o + at(i), bits);
+  }
+}
+
+/** o[i] (u16) = the bits of the half nearest to x[i] (float32): ties to even, ±inf beyond the range, NaN kept. */
+export function floatToHalf(x: usize, o: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const b = load<u32>(x + at(i));
+    const sign = (b >> 16) & 0x8000;
+    const exp = <i32>((b >> 23) & 0xff);
+    const mant = b & 0x7fffff;
+    let h: u32;
+    if (exp == 0xff) h = sign | 0x7c00 | (mant != 0 ? 0x200 : 0);
+    else {
+      const e = exp - 112;
+      if (e >= 31) h = sign | 0x7c00;
+      else if (e <= 0) {
+        if (e < -10) h = sign;
+        else {
+          const full = mant | 0x800000;
+          const shift = <u32>(14 - e);
+          const m = full >> shift;
+          const rem = full & ((<u32>1 << shift) - 1);
+          const half = <u32>1 << (shift - 1);
+          h = sign | (rem > half || (rem == half && (m & 1) != 0) ? m + 1 : m);
+        }
+      } else {
+        h = sign | (<u32>e << 10) | (mant >> 13);
+        const rem = mant & 0x1fff;
+        if (rem > 0x1000 || (rem == 0x1000 && (h & 1) != 0)) h += 1;
+      }
+    }
+    store<u16>(o + (<usize>i << 1), <u16>h);
+  }
+}
