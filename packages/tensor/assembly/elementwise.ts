@@ -566,49 +566,89 @@ export function dotRows(a: usize, b: usize, rows: i32, len: i32, out: usize): vo
 
 // ---- float16 conversions (the CPU backend's float16 storage; same bits as src/float16.ts) ----
 
-/** o[i] (float32) = the IEEE half with bits x[i] (u16), exactly. */
-export function halfToFloat(x: usize, o: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const h = <u32>load<u16>(x + (<usize>i << 1));
-    const sign = (h & 0x8000) << 16;
-    const e = (h >> 10) & 0x1f;
-    const m = h & 0x3ff;
-    let bits: u32;
-    if (e == 0) bits = sign | reinterpret<u32>(<f32>m * 5.9604644775390625e-8);
-    else if (e == 31) bits = sign | 0x7f800000 | (m << 13);
-    else bits = sign | ((e + 112) << 23) | (m << 13);
-    store<u32>(o + at(i), bits);
-  }
+/** The float32 bits of the half with bits `h`, exactly. */
+// @ts-ignore: decorator
+@inline function floatBits(h: u32): u32 {
+  const sign = (h & 0x8000) << 16;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e == 0) return sign | reinterpret<u32>(<f32>m * 5.9604644775390625e-8);
+  if (e == 31) return sign | 0x7f800000 | (m << 13);
+  return sign | ((e + 112) << 23) | (m << 13);
 }
 
-/** o[i] (u16) = the bits of the half nearest to x[i] (float32): ties to even, ±inf beyond the range, NaN kept. */
-export function floatToHalf(x: usize, o: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const b = load<u32>(x + at(i));
-    const sign = (b >> 16) & 0x8000;
-    const exp = <i32>((b >> 23) & 0xff);
-    const mant = b & 0x7fffff;
-    let h: u32;
-    if (exp == 0xff) h = sign | 0x7c00 | (mant != 0 ? 0x200 : 0);
-    else {
-      const e = exp - 112;
-      if (e >= 31) h = sign | 0x7c00;
-      else if (e <= 0) {
-        if (e < -10) h = sign;
-        else {
-          const full = mant | 0x800000;
-          const shift = <u32>(14 - e);
-          const m = full >> shift;
-          const rem = full & ((<u32>1 << shift) - 1);
-          const half = <u32>1 << (shift - 1);
-          h = sign | (rem > half || (rem == half && (m & 1) != 0) ? m + 1 : m);
-        }
-      } else {
-        h = sign | (<u32>e << 10) | (mant >> 13);
-        const rem = mant & 0x1fff;
-        if (rem > 0x1000 || (rem == 0x1000 && (h & 1) != 0)) h += 1;
-      }
-    }
-    store<u16>(o + (<usize>i << 1), <u16>h);
+/** `floatBits` of four halves (one per i32 lane) at once, branch-free. */
+// @ts-ignore: decorator
+@inline function floatBits4(h: v128): v128 {
+  const e = v128.and(h, i32x4.splat(0x7c00));
+  const m = v128.and(h, i32x4.splat(0x3ff));
+  const normal = i32x4.add(i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13), i32x4.splat(0x38000000));
+  const tiny = f32x4.mul(f32x4.convert_i32x4_u(m), f32x4.splat(5.9604644775390625e-8));
+  const special = v128.or(i32x4.shl(m, 13), i32x4.splat(0x7f800000));
+  let f = v128.bitselect(tiny, normal, i32x4.eq(e, i32x4.splat(0)));
+  f = v128.bitselect(special, f, i32x4.eq(e, i32x4.splat(0x7c00)));
+  return v128.or(f, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+/** o[i] (float32) = the IEEE half with bits x[i] (u16), exactly: eight at a time, then one at a time. */
+export function halfToFloat(x: usize, o: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const h = v128.load(x + (<usize>i << 1));
+    v128.store(o + at(i), floatBits4(i32x4.extend_low_i16x8_u(h)));
+    v128.store(o + at(i + 4), floatBits4(i32x4.extend_high_i16x8_u(h)));
   }
+  for (; i < n; i++) store<u32>(o + at(i), floatBits(<u32>load<u16>(x + (<usize>i << 1))));
+}
+
+/** The bits of the half nearest to the float32 with bits `b`: ties to even, ±inf beyond the range, NaN kept. */
+// @ts-ignore: decorator
+@inline function halfBits(b: u32): u32 {
+  const sign = (b >> 16) & 0x8000;
+  const exp = <i32>((b >> 23) & 0xff);
+  const mant = b & 0x7fffff;
+  if (exp == 0xff) return sign | 0x7c00 | (mant != 0 ? 0x200 : 0);
+  const e = exp - 112;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    const full = mant | 0x800000;
+    const shift = <u32>(14 - e);
+    const m = full >> shift;
+    const rem = full & ((<u32>1 << shift) - 1);
+    const half = <u32>1 << (shift - 1);
+    return sign | (rem > half || (rem == half && (m & 1) != 0) ? m + 1 : m);
+  }
+  const h = sign | (<u32>e << 10) | (mant >> 13);
+  const rem = mant & 0x1fff;
+  return rem > 0x1000 || (rem == 0x1000 && (h & 1) != 0) ? h + 1 : h;
+}
+
+/**
+ * `halfBits` of four floats at once, branch-free: a normal half by integer rounding of the exponent-rebased bits
+ * (adding 0xfff plus the kept lowest bit rounds to nearest, ties to even; a carry walks into the exponent and,
+ * past 65504, into infinity); a subnormal one by a float addition of 0.5, whose rounding is the half's (its unit
+ * in the last place is 2⁻²⁴); then ±inf past 65519.99…, NaN, and the sign.
+ */
+// @ts-ignore: decorator
+@inline function halfBits4(b: v128): v128 {
+  const abs = v128.and(b, i32x4.splat(0x7fffffff));
+  const odd = v128.and(i32x4.shr_u(abs, 13), i32x4.splat(1));
+  const normal = i32x4.shr_u(i32x4.sub(i32x4.add(abs, i32x4.add(odd, i32x4.splat(0xfff))), i32x4.splat(0x38000000)), 13);
+  const tiny = i32x4.sub(f32x4.add(abs, f32x4.splat(0.5)), i32x4.splat(0x3f000000));
+  let h = v128.bitselect(tiny, normal, i32x4.lt_s(abs, i32x4.splat(0x38800000)));
+  h = v128.bitselect(i32x4.splat(0x7c00), h, i32x4.gt_s(abs, i32x4.splat(0x477fffff)));
+  h = v128.bitselect(i32x4.splat(0x7e00), h, i32x4.gt_s(abs, i32x4.splat(0x7f800000)));
+  return v128.or(h, v128.and(i32x4.shr_u(b, 16), i32x4.splat(0x8000)));
+}
+
+/** o[i] (u16) = the bits of the half nearest to x[i] (float32): eight at a time, then one at a time. */
+export function floatToHalf(x: usize, o: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const lo = halfBits4(v128.load(x + at(i)));
+    const hi = halfBits4(v128.load(x + at(i + 4)));
+    v128.store(o + (<usize>i << 1), i16x8.narrow_i32x4_u(lo, hi));
+  }
+  for (; i < n; i++) store<u16>(o + (<usize>i << 1), <u16>halfBits(load<u32>(x + at(i))));
 }

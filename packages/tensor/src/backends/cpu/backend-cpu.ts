@@ -12,7 +12,7 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   /** Kernels that copy elements whatever their type; every other kernel sees float16 widened to float32. */
   readonly float16Kernels: ReadonlySet<string> = new Set([
-    'Cast', 'Reshape', 'Clone', 'Transpose', 'Slice', 'Expand', 'Concat', 'Gather', 'IndexSelect',
+    'Cast', 'Reshape', 'Clone', 'Transpose', 'Slice', 'Expand', 'Concat', 'Gather', 'IndexSelect', 'Im2Col',
   ]);
 
   /**
