@@ -14,8 +14,8 @@
  */
 import { Adam, crossEntropy, DataLoader, dispose, evaluate, fit, Generator, init, manualSeed, Subset, TensorDataset, type Dataset, type Sequential, type Tensor } from '@nn/all';
 import { loadData, toTensors } from '../mnist/data.js';
-import { eachFlag, intFlag, positiveFlag, runCommand, runIfMain, UsageError, type CliIo } from '../cli.js';
-import { DEFAULTS, mlp } from './train.js';
+import { eachFlag, intFlag, positiveFlag, runCommand, runIfMain, type CliIo } from '../cli.js';
+import { checkWidths, DEFAULTS, methodFlag, mlp } from './train.js';
 
 export interface SweepOptions {
   data: string;
@@ -72,15 +72,12 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions | 'help' {
     else if (flag === '--batch-size') o.batchSize = intFlag(flag, value, 1);
     else if (flag === '--limit') o.limit = intFlag(flag, value, 1);
     else if (flag === '--data') o.data = value;
-    else if (flag === '--method') {
-      if (value !== 'uniform' && value !== 'first') throw new UsageError(`--method must be 'uniform' or 'first', got '${value}'`);
-      o.method = value;
-    } else return false;
+    else if (flag === '--method') o.method = methodFlag(value);
+    else return false;
     return true;
   });
   if (help) return help;
-  for (const h of o.studentHidden)
-    if (h > o.teacherHidden) throw new UsageError(`--student-hidden ${h} is wider than --teacher-hidden ${o.teacherHidden}`);
+  checkWidths(o.studentHidden, o.teacherHidden);
   return o;
 }
 

@@ -88,15 +88,24 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     else if (flag === '--data') o.data = value;
     else if (flag === '--lr') o.lr = positiveFlag(flag, value);
     else if (flag === '--teacher-lr') o.teacherLr = positiveFlag(flag, value);
-    else if (flag === '--method') {
-      if (value !== 'uniform' && value !== 'first') throw new UsageError(`--method must be 'uniform' or 'first', got '${value}'`);
-      o.method = value;
-    } else return false;
+    else if (flag === '--method') o.method = methodFlag(value);
+    else return false;
     return true;
   });
   if (help) return help;
-  if (o.studentHidden > o.teacherHidden) throw new UsageError(`--student-hidden ${o.studentHidden} is wider than --teacher-hidden ${o.teacherHidden}`);
+  checkWidths([o.studentHidden], o.teacherHidden);
   return o;
+}
+
+/** `--method`'s value: 'uniform' or 'first' (weightSelection's methods). */
+export function methodFlag(value: string): 'uniform' | 'first' {
+  if (value !== 'uniform' && value !== 'first') throw new UsageError(`--method must be 'uniform' or 'first', got '${value}'`);
+  return value;
+}
+
+/** Throws unless every student width fits in the teacher's. */
+export function checkWidths(students: readonly number[], teacher: number): void {
+  for (const h of students) if (h > teacher) throw new UsageError(`--student-hidden ${h} is wider than --teacher-hidden ${teacher}`);
 }
 
 export interface Io {
