@@ -12,10 +12,9 @@
  * The He students of a seed are drawn one after another from the seeded generator, in the order above, so only
  * the first combination's He student is the one `train.js` draws for the same flags.
  */
-import { Adam, crossEntropy, DataLoader, dispose, evaluate, fit, Generator, init, manualSeed, Subset, TensorDataset, type Dataset, type Sequential, type Tensor } from '@nn/all';
-import { loadData, toTensors } from '../mnist/data.js';
+import { init, manualSeed, Subset } from '@nn/all';
 import { eachFlag, intFlag, positiveFlag, runCommand, runIfMain, type CliIo } from '../cli.js';
-import { checkWidths, DEFAULTS, methodFlag, mlp } from './train.js';
+import { checkWidths, DEFAULTS, experiment, methodFlag, mlp } from './train.js';
 
 export interface SweepOptions {
   data: string;
@@ -93,21 +92,11 @@ export interface Cell {
 
 export async function sweep(o: SweepOptions, out: { write(text: string): unknown }): Promise<Cell[]> {
   const say = (line: string) => out.write(`${line}\n`);
-  const data = await loadData(o.data, o.limit);
-  const train = toTensors(data.train);
-  const test = toTensors(data.test);
-  const trainSet = new TensorDataset(train.x, train.y);
-  const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 1000 });
-  const accuracy = async (m: Sequential) => (await evaluate(m, testLoader, { metrics: ['accuracy'] }))['accuracy']!;
+  const ex = await experiment(o);
+  const { trainSet, accuracy, trainModel } = ex;
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
-  const trainModel = async (m: Sequential, set: Dataset<Tensor[]>, epochs: number, lr: number, seed: number) => {
-    const optimizer = new Adam(m.parameters(), { lr });
-    const loader = new DataLoader(set, { batchSize: o.batchSize, shuffle: true, generator: new Generator(seed + 1) });
-    await fit(m, loader, { optimizer, loss: crossEntropy, epochs, progress: false });
-    optimizer.dispose();
-  };
-  say(data.description);
+  say(ex.description);
   const cells: Cell[] = [];
   for (const seed of o.seeds) {
     manualSeed(seed);
@@ -143,7 +132,7 @@ export async function sweep(o: SweepOptions, out: { write(text: string): unknown
         `He ${pct(mean(group.map((c) => c.he)))}, selected − He ${signed(m)} ± ${sd.toFixed(2)} (${diffs.map(signed).join(', ')})`,
     );
   }
-  dispose([train, test]);
+  ex.dispose();
   return cells;
 }
 

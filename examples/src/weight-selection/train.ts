@@ -128,23 +128,34 @@ export function mlp(hidden: number): Sequential {
   return new Sequential(...layers);
 }
 
-export async function run(o: Options, io: Io): Promise<Result> {
-  const say = (line: string) => io.out.write(`${line}\n`);
-  manualSeed(o.seed);
+/** What every run of the comparison shares: the data, the test accuracy of a model, and its training loop. */
+export async function experiment(o: { data: string; limit: number | null; batchSize: number }) {
   const data = await loadData(o.data, o.limit);
   const train = toTensors(data.train);
   const test = toTensors(data.test);
-  const trainSet = new TensorDataset(train.x, train.y);
   const testLoader = new DataLoader(new TensorDataset(test.x, test.y), { batchSize: 1000 });
-  const accuracy = async (m: Sequential) => (await evaluate(m, testLoader, { metrics: ['accuracy'] }))['accuracy']!;
-  /** Trains `m` on `set` with Adam, on batches shuffled by a generator seeded alike for every model. */
-  const trainModel = async (m: Sequential, set: Dataset<Tensor[]>, epochs: number, lr: number) => {
-    const optimizer = new Adam(m.parameters(), { lr });
-    const loader = new DataLoader(set, { batchSize: o.batchSize, shuffle: true, generator: new Generator(o.seed + 1) });
-    await fit(m, loader, { optimizer, loss: crossEntropy, epochs, progress: false });
-    optimizer.dispose();
+  return {
+    description: data.description,
+    trainSet: new TensorDataset(train.x, train.y),
+    accuracy: async (m: Sequential) => (await evaluate(m, testLoader, { metrics: ['accuracy'] }))['accuracy']!,
+    /** Trains `m` on `set` with Adam, on batches shuffled by a generator seeded from `seed`, alike for every model. */
+    async trainModel(m: Sequential, set: Dataset<Tensor[]>, epochs: number, lr: number, seed: number): Promise<void> {
+      const optimizer = new Adam(m.parameters(), { lr });
+      const loader = new DataLoader(set, { batchSize: o.batchSize, shuffle: true, generator: new Generator(seed + 1) });
+      await fit(m, loader, { optimizer, loss: crossEntropy, epochs, progress: false });
+      optimizer.dispose();
+    },
+    dispose: () => dispose([train, test]),
   };
-  say(data.description);
+}
+
+export async function run(o: Options, io: Io): Promise<Result> {
+  const say = (line: string) => io.out.write(`${line}\n`);
+  manualSeed(o.seed);
+  const ex = await experiment(o);
+  const { trainSet, accuracy } = ex;
+  const trainModel = (m: Sequential, set: Dataset<Tensor[]>, epochs: number, lr: number) => ex.trainModel(m, set, epochs, lr, o.seed);
+  say(ex.description);
 
   const teacher = mlp(o.teacherHidden);
   await trainModel(teacher, trainSet, o.teacherEpochs, o.teacherLr);
@@ -176,7 +187,7 @@ export async function run(o: Options, io: Io): Promise<Result> {
   const gap = 100 * (result.selected.after - result.he.after);
   say(`  difference (selected − He): ${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)} points`);
   for (const m of [teacher, he, selected]) m.dispose();
-  dispose([train, test]);
+  ex.dispose();
   return result;
 }
 
