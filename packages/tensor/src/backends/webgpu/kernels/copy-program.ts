@@ -8,7 +8,7 @@ import type { DType } from '../../../dtype.js';
 import { sizeOf, stridesOf } from '../../../shape.js';
 import type { WebGpuBackend } from '../backend-webgpu.js';
 import { accessOf, collapseDims, decodeWgsl, dotWgsl, type Access } from '../indexing.js';
-import { FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, f32Bits, flatDispatch, type Program } from '../program.js';
+import { FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, f32Bits, flatDispatch, flatProgram, type Program } from '../program.js';
 
 export interface StridedCopy {
   /** Coordinates to visit. */
@@ -60,33 +60,12 @@ fn main(${FLAT_MAIN_ARGS}) {
   }
 }
 
-class FillProgram implements Program {
-  readonly shaderKey: string;
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-
-  constructor(
-    private readonly dtype: DType,
-    size: number,
-    value: number,
-  ) {
-    const bits = dtype === 'float32' ? f32Bits(value) : dtype === 'int32' ? Math.trunc(value) >>> 0 : value ? 1 : 0;
-    this.uniforms = [size, bits];
-    this.shaderKey = `fill:${dtype}`;
-    this.dispatch = flatDispatch(Math.ceil(size / FLAT_WORKGROUP));
-  }
-
-  getUserCode(): string {
-    const value = this.dtype === 'float32' ? 'bitcast<f32>(u(1u))' : this.dtype === 'int32' ? 'bitcast<i32>(u(1u))' : 'u(1u)';
-    return `
-@compute @workgroup_size(${FLAT_WORKGROUP})
-fn main(${FLAT_MAIN_ARGS}) {
-  let i = ${FLAT_INDEX};
-  if (i >= u(0u)) { return; }
-  out[i] = ${value};
-}`;
-  }
+/** Writes `value` (as `dtype`) to the first `size` elements of the output. */
+function fillProgram(dtype: DType, size: number, value: number): Program {
+  const bits = dtype === 'float32' ? f32Bits(value) : dtype === 'int32' ? Math.trunc(value) >>> 0 : value ? 1 : 0;
+  const read = dtype === 'float32' ? 'bitcast<f32>(u(1u))' : dtype === 'int32' ? 'bitcast<i32>(u(1u))' : 'u(1u)';
+  return flatProgram(`fill:${dtype}`, size, [size, bits], `if (i >= u(0u)) { return; }
+  out[i] = ${read};`);
 }
 
 /** Records a strided copy from `src` into `dst` (both `dtype`); nothing for an empty shape. */
@@ -98,5 +77,5 @@ export function encodeCopy(backend: WebGpuBackend, src: GPUBuffer, dst: GPUBuffe
 /** Records filling the first `size` elements of `dst` with `value`. */
 export function encodeFill(backend: WebGpuBackend, dst: GPUBuffer, dtype: DType, size: number, value: number): void {
   if (size === 0) return;
-  backend.encode(new FillProgram(dtype, size, value), [], [], dst, dtype);
+  backend.encode(fillProgram(dtype, size, value), [], [], dst, dtype);
 }

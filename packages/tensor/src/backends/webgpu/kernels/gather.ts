@@ -9,7 +9,7 @@ import type { GatherAttrs, IndexSelectAttrs, ScatterAddAttrs } from '../../../ke
 import { sizeOf, stridesOf } from '../../../shape.js';
 import type { WebGpuBackend } from '../backend-webgpu.js';
 import { collapseDims, decodeWgsl, dotWgsl } from '../indexing.js';
-import { FLAT_INDEX, FLAT_MAIN_ARGS, FLAT_WORKGROUP, flatDispatch, wgslType, type Program } from '../program.js';
+import { flatProgram, wgslType, type Program } from '../program.js';
 
 /** A 0-d tensor behaves as shape [1] along a dim. */
 function atLeast1d(shape: readonly number[]): readonly number[] {
@@ -22,77 +22,33 @@ function skipStrides(shape: readonly number[], dim: number): number[] {
 }
 
 /** out[p] = x[p with p[dim] = index[p]]: the index's shape walked flat, dotted with x's strides minus dim's. */
-class GatherProgram implements Program {
-  readonly shaderKey: string;
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-  private readonly rank: number;
-
-  constructor(
-    private readonly dtype: DType,
-    xShape: readonly number[],
-    iShape: readonly number[],
-    dim: number,
-  ) {
-    const { shape, strides } = collapseDims(iShape, [stridesOf(iShape), skipStrides(xShape, dim)]);
-    this.rank = shape.length;
-    // Uniform layout: [size, x.shape[dim], x's stride along dim, decode strides, x skip strides]
-    this.uniforms = [sizeOf(iShape), xShape[dim]!, stridesOf(xShape)[dim]!, ...strides[0]!, ...strides[1]!];
-    this.shaderKey = `gather:r${this.rank}`;
-    this.dispatch = flatDispatch(Math.ceil(sizeOf(iShape) / FLAT_WORKGROUP));
-  }
-
-  getUserCode(): string {
-    return `
-@compute @workgroup_size(${FLAT_WORKGROUP})
-fn main(${FLAT_MAIN_ARGS}) {
-  let i = ${FLAT_INDEX};
-  if (i >= u(0u)) { return; }
-  ${decodeWgsl('i', this.rank, 3)}
+function gatherProgram(dtype: DType, xShape: readonly number[], iShape: readonly number[], dim: number): Program {
+  const { shape, strides } = collapseDims(iShape, [stridesOf(iShape), skipStrides(xShape, dim)]);
+  const rank = shape.length;
+  const size = sizeOf(iShape);
+  // Uniform layout: [size, x.shape[dim], x's stride along dim, decode strides, x skip strides]
+  const uniforms = [size, xShape[dim]!, stridesOf(xShape)[dim]!, ...strides[0]!, ...strides[1]!];
+  return flatProgram(`gather:r${rank}`, size, uniforms, `if (i >= u(0u)) { return; }
+  ${decodeWgsl('i', rank, 3)}
   let j = in1[i];
-  if (j < 0 || u32(j) >= u(1u)) { out[i] = ${wgslType(this.dtype)}(0); return; }
-  out[i] = in0[${dotWgsl(this.rank, 3 + this.rank)} + u32(j) * u(2u)];
-}`;
-  }
+  if (j < 0 || u32(j) >= u(1u)) { out[i] = ${wgslType(dtype)}(0); return; }
+  out[i] = in0[${dotWgsl(rank, 3 + rank)} + u32(j) * u(2u)];`);
 }
 
 /**
  * out[o, j, c] = x[o, index[j], c] with x viewed as [outer, n, inner] and out as [outer, k, inner]: one thread
  * per output element, decoding (o, j, c) from its flat index. Rank-independent, so one shader serves all.
  */
-class IndexSelectProgram implements Program {
-  readonly shaderKey = 'indexSelect';
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-
-  constructor(
-    private readonly dtype: DType,
-    xShape: readonly number[],
-    k: number,
-    dim: number,
-  ) {
-    const inner = sizeOf(xShape.slice(dim + 1));
-    const size = sizeOf(xShape.slice(0, dim)) * k * inner;
-    // Uniform layout: [size, k, inner, n]
-    this.uniforms = [size, k, inner, xShape[dim]!];
-    this.dispatch = flatDispatch(Math.ceil(size / FLAT_WORKGROUP));
-  }
-
-  getUserCode(): string {
-    return `
-@compute @workgroup_size(${FLAT_WORKGROUP})
-fn main(${FLAT_MAIN_ARGS}) {
-  let i = ${FLAT_INDEX};
-  if (i >= u(0u)) { return; }
+function indexSelectProgram(dtype: DType, xShape: readonly number[], k: number, dim: number): Program {
+  const inner = sizeOf(xShape.slice(dim + 1));
+  const size = sizeOf(xShape.slice(0, dim)) * k * inner;
+  // Uniform layout: [size, k, inner, n]
+  return flatProgram('indexSelect', size, [size, k, inner, xShape[dim]!], `if (i >= u(0u)) { return; }
   let c = i % u(2u);
   let row = i / u(2u);
   let v = in1[row % u(1u)];
-  if (v < 0 || u32(v) >= u(3u)) { out[i] = ${wgslType(this.dtype)}(0); return; }
-  out[i] = in0[((row / u(1u)) * u(3u) + u32(v)) * u(2u) + c];
-}`;
-  }
+  if (v < 0 || u32(v) >= u(3u)) { out[i] = ${wgslType(dtype)}(0); return; }
+  out[i] = in0[((row / u(1u)) * u(3u) + u32(v)) * u(2u) + c];`);
 }
 
 /**
@@ -100,40 +56,23 @@ fn main(${FLAT_MAIN_ARGS}) {
  * its own contributions: it scans the index along dim (at its other coordinates) and adds src where the index
  * names it, in index order, so the sum is deterministic and matches the CPU's order.
  */
-class ScatterAddProgram implements Program {
-  readonly shaderKey: string;
-  readonly workgroupSize = [FLAT_WORKGROUP, 1, 1] as const;
-  readonly dispatch: [number, number, number];
-  readonly uniforms: number[];
-  private readonly rank: number;
-
-  constructor(xShape: readonly number[], iShape: readonly number[], sShape: readonly number[], dim: number) {
-    const r = xShape.length;
-    this.rank = r;
-    const iStrides = stridesOf(iShape);
-    const sStrides = stridesOf(sShape);
-    // Uniform layout: [size, index.shape[dim], index stride along dim, src stride along dim,
-    //   x decode strides, bounds (index.shape, unbounded at dim), index skip strides, src skip strides, dim selector]
-    this.uniforms = [
-      sizeOf(xShape), iShape[dim]!, iStrides[dim]!, sStrides[dim]!,
-      ...stridesOf(xShape),
-      ...iShape.map((n, d) => (d === dim ? 0xffffffff : n)),
-      ...iStrides.map((s, d) => (d === dim ? 0 : s)),
-      ...sStrides.map((s, d) => (d === dim ? 0 : s)),
-      ...xShape.map((_, d) => (d === dim ? 1 : 0)),
-    ];
-    this.shaderKey = `scatterAdd:r${r}`;
-    this.dispatch = flatDispatch(Math.ceil(sizeOf(xShape) / FLAT_WORKGROUP));
-  }
-
-  getUserCode(): string {
-    const r = this.rank;
-    const at = (k: number) => 4 + k * r;
-    const inside = Array.from({ length: r }, (_, d) => `c${d} < u(${at(1) + d}u)`).join(' && ');
-    return `
-@compute @workgroup_size(${FLAT_WORKGROUP})
-fn main(${FLAT_MAIN_ARGS}) {
-  let o = ${FLAT_INDEX};
+function scatterAddProgram(xShape: readonly number[], iShape: readonly number[], sShape: readonly number[], dim: number): Program {
+  const r = xShape.length;
+  const iStrides = stridesOf(iShape);
+  const sStrides = stridesOf(sShape);
+  // Uniform layout: [size, index.shape[dim], index stride along dim, src stride along dim,
+  //   x decode strides, bounds (index.shape, unbounded at dim), index skip strides, src skip strides, dim selector]
+  const uniforms = [
+    sizeOf(xShape), iShape[dim]!, iStrides[dim]!, sStrides[dim]!,
+    ...stridesOf(xShape),
+    ...iShape.map((n, d) => (d === dim ? 0xffffffff : n)),
+    ...iStrides.map((s, d) => (d === dim ? 0 : s)),
+    ...sStrides.map((s, d) => (d === dim ? 0 : s)),
+    ...xShape.map((_, d) => (d === dim ? 1 : 0)),
+  ];
+  const at = (k: number) => 4 + k * r;
+  const inside = Array.from({ length: r }, (_, d) => `c${d} < u(${at(1) + d}u)`).join(' && ');
+  return flatProgram(`scatterAdd:r${r}`, sizeOf(xShape), uniforms, `let o = i;
   if (o >= u(0u)) { return; }
   ${decodeWgsl('o', r, at(0))}
   var acc = in0[o];
@@ -145,15 +84,13 @@ fn main(${FLAT_MAIN_ARGS}) {
       if (in1[ibase + j * u(2u)] == want) { acc = acc + in2[sbase + j * u(3u)]; }
     }
   }
-  out[o] = acc;
-}`;
-  }
+  out[o] = acc;`);
 }
 
 registerKernel<WebGpuBackend>('webgpu', 'Gather', ({ inputs: [x, index], attrs, backend }) => {
   const { dim } = attrs as GatherAttrs;
   if (index!.dtype !== 'int32') throw new Error(`Gather: index must be int32, got ${index!.dtype}`);
-  const program = new GatherProgram(x!.dtype, atLeast1d(x!.shape), atLeast1d(index!.shape), dim);
+  const program = gatherProgram(x!.dtype, atLeast1d(x!.shape), atLeast1d(index!.shape), dim);
   return backend.runProgram(program, [x!, index!], index!.shape, x!.dtype);
 });
 
@@ -161,7 +98,7 @@ registerKernel<WebGpuBackend>('webgpu', 'IndexSelect', ({ inputs: [x, index], at
   const { dim } = attrs as IndexSelectAttrs;
   if (index!.dtype !== 'int32') throw new Error(`IndexSelect: index must be int32, got ${index!.dtype}`);
   const k = sizeOf(index!.shape);
-  const program = new IndexSelectProgram(x!.dtype, x!.shape, k, dim);
+  const program = indexSelectProgram(x!.dtype, x!.shape, k, dim);
   return backend.runProgram(program, [x!, index!], x!.shape.map((s, d) => (d === dim ? k : s)), x!.dtype);
 });
 
@@ -170,6 +107,6 @@ registerKernel<WebGpuBackend>('webgpu', 'ScatterAdd', ({ inputs: [x, index, src]
   if (index!.dtype !== 'int32') throw new Error(`ScatterAdd: index must be int32, got ${index!.dtype}`);
   if (x!.dtype === 'bool' || src!.dtype !== x!.dtype)
     throw new Error(`ScatterAdd: webgpu kernel needs float32 or int32 x and src of the same dtype, got ${x!.dtype} and ${src!.dtype}`);
-  const program = new ScatterAddProgram(atLeast1d(x!.shape), atLeast1d(index!.shape), atLeast1d(src!.shape), dim);
+  const program = scatterAddProgram(atLeast1d(x!.shape), atLeast1d(index!.shape), atLeast1d(src!.shape), dim);
   return backend.runProgram(program, [x!, index!, src!], x!.shape, x!.dtype);
 });
