@@ -125,16 +125,22 @@ function threadPool(): ThreadPool | null {
 
 /**
  * The workers' program: `main(workerData, onMessage)` (the host calls it, see ../threads/worker-host.ts) and
- * the GEMM functions it runs, as source text. Each function is bound to its (possibly minified) name with
- * `const`, which holds whatever form a bundler gave it (declaration, expression or arrow), and makes two
- * functions minified to one name a syntax error, so the workers fail to start and matmuls stay on one thread.
+ * the GEMM functions it runs, as source text. Inside one closure each function is bound to its (possibly
+ * minified) name with `const`, which holds whatever form a bundler gave it (declaration, expression or arrow),
+ * and makes two functions minified to one name a syntax error, so the workers fail to start and matmuls stay on
+ * one thread. `main` calls them only through `nnGemm`, by their source names: a minified name such as `me` must
+ * never meet one of main's own locals (a `const me` below once shadowed runGemmTasks minified to `me`).
  */
 function workerScript(): string {
-  return `${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => `const ${f.name} = ${f.toString()};`).join('\n')}
+  const exported = { newGemmScratch, instantiateGemmWasm, runGemmChunks, runGemmTasks, runWasmGemmTasks, runWasmGemmChunks };
+  return `const nnGemm = (() => {
+${[...GEMM_FUNCTIONS, ...WASM_GEMM_FUNCTIONS].map((f) => `const ${f.name} = ${f.toString()};`).join('\n')}
+return { ${Object.entries(exported).map(([name, f]) => `${name}: ${f.name}`).join(', ')} };
+})();
 function main(workerData, onMessage) {
-  const scratch = ${newGemmScratch.name}();
+  const scratch = nnGemm.newGemmScratch();
   // On the shared memory (the heap), with the scratch block the main thread reserved for this worker.
-  const wasm = workerData.wasm ? ${instantiateGemmWasm.name}(workerData.wasm.module, workerData.wasm.memory, workerData.scratch) : null;
+  const wasm = workerData.wasm ? nnGemm.instantiateGemmWasm(workerData.wasm.module, workerData.wasm.memory, workerData.scratch) : null;
   function fail(e, errors, slot) {
     const text = new TextEncoder().encode(String((e && e.stack) || e)).slice(0, ${ERROR_BYTES});
     new Uint8Array(errors, slot * ${ERROR_BYTES}, ${ERROR_BYTES}).set(text);
@@ -146,7 +152,7 @@ function main(workerData, onMessage) {
     let status = ${DONE};
     try {
       const [a, b, c] = [msg.a, msg.b, msg.c].map((buffer) => new Float32Array(buffer));
-      ${runGemmChunks.name}(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
+      nnGemm.runGemmChunks(msg.job, msg.chunks, flags, 0, a, b, c, scratch);
     } catch (e) {
       status = ${FAILED};
       fail(e, msg.errors, msg.slot);
@@ -160,14 +166,14 @@ function main(workerData, onMessage) {
   {
     const n = 24, k = 256, a = new Float32Array(n * k).fill(1), c = new Float32Array(n * n);
     const job = { k, ldc: n, aRowStride: k, aColStride: 1, bRowStride: 1, bColStride: k, tasks: [n, n, 0, 0, 0] };
-    for (let i = 0; i < 40; i++) ${runGemmTasks.name}(job, a, a, c, scratch);
+    for (let i = 0; i < 40; i++) nnGemm.runGemmTasks(job, a, a, c, scratch);
     if (wasm) {
       const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
-      const own = ${instantiateGemmWasm.name}(workerData.wasm.module, memory, -1);
+      const own = nnGemm.instantiateGemmWasm(workerData.wasm.module, memory, -1);
       own.a = own.scratch + own.exports.scratchBytes();
       own.b = own.a;
       own.c = own.a + 4 * n * k;
-      for (let i = 0; i < 400; i++) ${runWasmGemmTasks.name}(own, job);
+      for (let i = 0; i < 400; i++) nnGemm.runWasmGemmTasks(own, job);
     }
   }
   Atomics.store(new Int32Array(workerData.ready), workerData.slot, 1);
@@ -186,7 +192,7 @@ function main(workerData, onMessage) {
       const job = { k: h[0], ldc: h[1], aRowStride: h[2], aColStride: h[3], bRowStride: h[4], bColStride: h[5] };
       const chunks = [];
       for (let i = 0; i < count; i++) chunks.push(Array.from(h.subarray(h[${JOB_HEADER} + i], h[${JOB_HEADER} + i + 1])));
-      ${runWasmGemmChunks.name}(wasm, { a: h[6] >>> 0, b: h[7] >>> 0, c: h[8] >>> 0 }, job, chunks, ctl, ${CTL_CLAIM});
+      nnGemm.runWasmGemmChunks(wasm, { a: h[6] >>> 0, b: h[7] >>> 0, c: h[8] >>> 0 }, job, chunks, ctl, ${CTL_CLAIM});
     } catch (e) {
       status = ${FAILED};
       fail(e, workerData.errors, workerData.slot);
