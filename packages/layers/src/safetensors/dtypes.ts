@@ -27,9 +27,20 @@ export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 
  * for integers that int32 cannot hold.
  */
 export function decodeElements(op: string, name: string, dtype: SafetensorsDType, bytes: Uint8Array, n: number): { values: TypedArray; dtype: DType } {
+  return decodeLittleEndian(dtype, bytes, n, (i, v) =>
+    new Error(`${op}: tensor '${name}' (${dtype}) holds ${v} at index ${i}, outside the int32 range; @nn stores integers as int32`),
+  );
+}
+
+/**
+ * `n` little-endian elements of `dtype` from `bytes` (exactly their bytes) into a fresh array of the matching @nn
+ * dtype: floats as float32, integers as int32 (`outOfRange(i, value)` is thrown for one int32 cannot hold), BOOL
+ * as bool. Shared by safetensors and PyTorch checkpoints (pt/storage-types.ts), which name their errors apart.
+ */
+export function decodeLittleEndian(
+  dtype: SafetensorsDType, bytes: Uint8Array, n: number, outOfRange: (i: number, v: bigint | number) => Error,
+): { values: TypedArray; dtype: DType } {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const outOfRange = (i: number, v: bigint | number): Error =>
-    new Error(`${op}: tensor '${name}' (${dtype}) holds ${v} at index ${i}, outside the int32 range; @nn stores integers as int32`);
   switch (dtype) {
     case 'F32': {
       if (LITTLE_ENDIAN) return { values: new Float32Array(copyBuffer(bytes)), dtype: 'float32' };
