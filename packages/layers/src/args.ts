@@ -46,7 +46,6 @@ export function checkNumber(op: string, name: string, v: unknown, lo?: number, h
   return v as number;
 }
 
-/** A live Tensor, optionally of one of `dtypes`. */
 /** The floating dtypes layers take (float16 under `autocast`, or in a model cast to it). */
 export const FLOATS: readonly string[] = ['float32', 'float16'];
 
@@ -60,6 +59,7 @@ export function checkSameDtype(op: string, x: Tensor, others: Record<string, Ten
       throw new Error(`${op}: ${name} is ${t.dtype} but x is ${x.dtype}; run the model inside autocast() or cast them to one dtype`);
 }
 
+/** A live Tensor, optionally of one of `dtypes`. */
 export function checkTensor(op: string, name: string, x: unknown, dtypes?: readonly string[]): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
   if (x.isDisposed) throw new Error(`${op}: ${name} (shape ${fmtShape(x.shape)}) has been disposed`);

@@ -5,11 +5,6 @@ import { wasmFloatToHalf, wasmHalfToFloat } from '../wasm/elementwise-wasm.js';
 import { decodeHalf, encodeHalf } from '../../../float16.js';
 import type { CpuBackend } from '../backend-cpu.js';
 
-/**
- * Cast to `dtype`: float to int32 truncates toward zero, and NaN, ±inf or a value outside int32 is an error
- * (PyTorch's result is undefined there; never a silent wrap-around); to bool is x != 0 (so NaN is true, as in
- * PyTorch); from bool gives 0/1; to float16 rounds to the nearest half (ties to even, beyond ±65504 to ±inf).
- */
 /** Half bits → float32 values: WebAssembly on heap arrays (the usual case), else float16.ts. */
 function widen(h: Uint16Array, out: Float32Array): Float32Array {
   if (!wasmHalfToFloat(h, out)) decodeHalf(h, out);
@@ -22,6 +17,11 @@ function narrow(x: TypedArray, out: Uint16Array): Uint16Array {
   return out;
 }
 
+/**
+ * Cast to `dtype`: float to int32 truncates toward zero, and NaN, ±inf or a value outside int32 is an error
+ * (PyTorch's result is undefined there; never a silent wrap-around); to bool is x != 0 (so NaN is true, as in
+ * PyTorch); from bool gives 0/1; to float16 rounds to the nearest half (ties to even, beyond ±65504 to ±inf).
+ */
 registerKernel<CpuBackend>('cpu', 'Cast', ({ inputs: [x], attrs, backend }) => {
   const { dtype } = attrs as CastAttrs;
   let xs = backend.values(x!);

@@ -43,7 +43,8 @@ registerKernel<WebGpuBackend>('webgpu', 'Cast', ({ inputs: [x], attrs, backend }
   const { dtype } = attrs as CastAttrs;
   if (x!.dtype !== 'float16' && dtype !== 'float16') return convert(backend, x!, dtype);
   if (x!.dtype === dtype) return copy(backend, x!);
-  const wide = x!.dtype === 'float16' ? halfToFloat(backend, x!) : dtype === 'float16' && x!.dtype !== 'float32' ? convert(backend, x!, 'float32') : x!;
+  // One side is float16: widen x to float32 (from halves, or from int32/bool on the way to halves).
+  const wide = x!.dtype === 'float16' ? halfToFloat(backend, x!) : x!.dtype === 'float32' ? x! : convert(backend, x!, 'float32');
   const out = dtype === 'float16' ? floatToHalf(backend, wide) : dtype === 'float32' ? wide : convert(backend, wide, dtype);
   if (wide !== x! && wide !== out) backend.disposeData(wide.dataId);
   return out;
