@@ -37,6 +37,11 @@ export function makeArray(dtype: DType, size: number): TypedArray {
   }
 }
 
+/** The array creation functions write numbers into: float32 for float16 (`fromValues` rounds it to halves). */
+export function valuesArray(dtype: DType, size: number): TypedArray {
+  return makeArray(dtype === 'float16' ? 'float32' : dtype, size);
+}
+
 /**
  * Copies `values` into a new array of `dtype`, rounding toward zero into int32 (a value that is not finite or
  * leaves int32 is an error naming `op`, as PyTorch refuses it: never a silent wrap-around) and mapping non-zero

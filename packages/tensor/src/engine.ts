@@ -277,7 +277,7 @@ class Engine {
   /** Runs kernel `name` on `b`, widening float16 inputs for kernels that compute in float32 (float16-dispatch.ts). */
   #invoke(name: string, b: Backend, args: KernelArgs): TensorInfo | TensorInfo[] {
     const kernel = this.#kernel(name, b);
-    if (!b.float16Kernels?.has(name) && args.inputs.some((x) => x.dtype === 'float16')) return runWidened(kernel, args);
+    if (args.inputs.some((x) => x.dtype === 'float16') && !b.float16Kernels?.has(name)) return runWidened(kernel, args);
     return kernel(args);
   }
 

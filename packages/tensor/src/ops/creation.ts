@@ -1,11 +1,7 @@
 import type { Device } from '../backend.js';
-import { convertArray, makeArray, toInt32, type DType, type TypedArray } from '../dtype.js';
+import { convertArray, toInt32, valuesArray, type DType, type TypedArray } from '../dtype.js';
 import { encodeHalf } from '../float16.js';
 
-/** The array creation functions write numbers into: float32 for float16 (`fromValues` rounds it to halves). */
-function valuesArray(dtype: DType, size: number): TypedArray {
-  return makeArray(dtype === 'float16' ? 'float32' : dtype, size);
-}
 import { checkOpts, checkShape, checkSize } from './create-args.js';
 import { engine } from '../engine.js';
 import { fmtShape, sizeOf } from '../shape.js';

@@ -1,4 +1,4 @@
-import { makeArray, toInt32 } from '../dtype.js';
+import { toInt32, valuesArray } from '../dtype.js';
 import { defaultGenerator, Generator } from '../random/generator.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -73,7 +73,7 @@ export function randint(low: number, high: number, shape: number | readonly numb
   const w = gen('randint', opts).nextWords(n);
   const range = high - low;
   const dtype = opts.dtype ?? 'int32';
-  const out = makeArray(dtype === 'float16' ? 'float32' : dtype, n);
+  const out = valuesArray(dtype, n);
   for (let i = 0; i < n; i++) out[i] = low + Math.floor((w[i]! / 4294967296) * range);
   return fromValues('randint', out, s, dtype, opts);
 }
